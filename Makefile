@@ -1,0 +1,120 @@
+# vtrace build.  `make` builds ./vtrace; `make demo` and `make check` first
+# install missing Debian packages (scripts/install-deps), then build and run.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= gcc
+CLANG ?= clang
+PKG_CONFIG ?= pkg-config
+PKGS := libbpf libdw libelf libtraceevent
+
+VERSION := 0.1.0
+O := build
+
+OPT ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wno-missing-field-initializers
+INCLUDES := -I. -Ibpf/include
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(INCLUDES) $(PKG_CFLAGS) \
+	-D_GNU_SOURCE -DVTRACE_VERSION='"$(VERSION)"' -MMD -MP
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRCS := $(wildcard lib/*.c probe/*.c) $(filter-out %.bpf.c,$(wildcard bpf/*.c))
+CMD_SRCS := $(wildcard cmd/*.c)
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+TARGET_SRCS := $(wildcard tests/targets/*.c)
+EMBEDDED := bpf/include/vtrace.h bpf/include/vtrace_sample.h
+
+# Two builds of the same sources: plain (the product) and sanitized (tests).
+define objs
+$(patsubst %.c,$(1)/%.o,$(2))
+endef
+PLAIN_LIB := $(call objs,$(O),$(LIB_SRCS)) $(O)/bpf/embed.o
+SAN_LIB := $(call objs,$(O)/san,$(LIB_SRCS)) $(O)/san/bpf/embed.o
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+# Each target program is built by gcc and clang at -O0 and -O2.
+TARGET_VARIANTS := gcc-O0 gcc-O2 clang-O0 clang-O2
+TARGET_BINS := $(foreach v,$(TARGET_VARIANTS),$(patsubst tests/targets/%.c,$(O)/targets/%-$(v),$(TARGET_SRCS)))
+
+.PHONY: all deps demo check check-native unit integration install clean bench
+all: vtrace
+
+deps:
+	@scripts/install-deps
+
+vtrace: $(O)/vtrace
+	@cp $< $@
+
+$(O)/vtrace: $(call objs,$(O),$(CMD_SRCS)) $(PLAIN_LIB)
+	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
+
+$(O)/san/vtrace: $(call objs,$(O)/san,$(CMD_SRCS)) $(SAN_LIB)
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -c -o $@ $<
+
+$(O)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
+
+# vtrace's own BPF programs (process-tree tracking), compiled once at build
+# time and linked into the binary together with the header user programs use.
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -target bpf -O2 -g -Wall -Werror -idirafter /usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
+
+$(O)/bpf/embed.o $(O)/san/bpf/embed.o: bpf/embed.S $(BPF_OBJS) $(EMBEDDED)
+	@mkdir -p $(dir $@)
+	$(CC) -c -I. -I$(O) -o $@ bpf/embed.S
+
+$(O)/tests/test_%: tests/unit/test_%.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(O)/targets/%-gcc-O0: tests/targets/%.c
+	@mkdir -p $(dir $@)
+	gcc -g -O0 -fno-omit-frame-pointer -o $@ $<
+$(O)/targets/%-gcc-O2: tests/targets/%.c
+	@mkdir -p $(dir $@)
+	gcc -g -O2 -o $@ $<
+$(O)/targets/%-clang-O0: tests/targets/%.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O0 -o $@ $<
+$(O)/targets/%-clang-O2: tests/targets/%.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O2 -o $@ $<
+
+demo: deps
+	@$(MAKE) --no-print-directory vtrace examples/target
+	@scripts/demo
+
+examples/target: examples/target.c
+	$(CC) -g -O2 -o $@ $<
+
+# The README's test command.  Unit tests and native integration tests, then
+# the kernel tests inside the VM test bed (when it exists).
+check: deps
+	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS)
+	@tests/run
+
+check-native: deps
+	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS)
+	@tests/run --native
+
+install: vtrace
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 vtrace $(DESTDIR)$(BINDIR)/vtrace
+	install -m 644 Documentation/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+clean:
+	rm -rf $(O) vtrace examples/target
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

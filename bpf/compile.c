@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bpf/compile.h"
+#include "bpf/embed.h"
+#include "lib/error.h"
+#include "lib/fs.h"
+#include "lib/sha256.h"
+#include "lib/strbuf.h"
+
+/* Bump when the way objects are built changes, to invalidate old entries. */
+#define CACHE_FORMAT "vtrace-compile-1"
+
+static const char *const bpf_cflags[] = {
+	"-target", "bpf", "-O2", "-g",
+#if defined(__x86_64__)
+	"-D__TARGET_ARCH_x86",
+#elif defined(__aarch64__)
+	"-D__TARGET_ARCH_arm64",
+#endif
+	"-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
+	"-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
+	"-fno-stack-protector",
+#if defined(__x86_64__)
+	"-idirafter", "/usr/include/x86_64-linux-gnu",
+#elif defined(__aarch64__)
+	"-idirafter", "/usr/include/aarch64-linux-gnu",
+#endif
+};
+
+int vtrace_include_dir(char *dir, size_t size)
+{
+	char path[4200];
+	int err = cache_subdir("include", dir, size);
+
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/vtrace.h", dir);
+	err = write_file_if_changed(path, vtrace_h_data, EMBED_SIZE(vtrace_h));
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/vtrace_sample.h", dir);
+	return write_file_if_changed(path, vtrace_sample_h_data, EMBED_SIZE(vtrace_sample_h));
+}
+
+/* The compiler: $VTRACE_CLANG, else clang on PATH. */
+static int find_clang(char *out, size_t size)
+{
+	const char *env = getenv("VTRACE_CLANG");
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (env && *env) {
+		if (access(env, X_OK))
+			return -errno;
+		snprintf(out, size, "%s", env);
+		return 0;
+	}
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		const char *end = strchrnul(p, ':');
+
+		snprintf(buf, sizeof(buf), "%.*s/clang", (int)(end - p), p);
+		if (!access(buf, X_OK)) {
+			snprintf(out, size, "%s", buf);
+			return 0;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return -ENOENT;
+}
+
+/* clang's identity without running it: the resolved binary's size and mtime. */
+static void hash_compiler(struct sha256 *h, const char *clang)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (!realpath(clang, real))
+		snprintf(real, sizeof(real), "%s", clang);
+	sha256_update(h, real, strlen(real) + 1);
+	if (!stat(real, &st)) {
+		sha256_update(h, &st.st_size, sizeof(st.st_size));
+		sha256_update(h, &st.st_mtim, sizeof(st.st_mtim));
+	}
+}
+
+/*
+ * The manifest next to a cached object lists every header the source
+ * included, with its hash: "HEX PATH" per line.  The entry is valid only
+ * while each still hashes the same.
+ */
+static int manifest_valid(const char *manifest)
+{
+	char *data, *line, *save = NULL;
+	int ok = 1;
+
+	if (read_file(manifest, &data, NULL))
+		return 0;
+	for (line = strtok_r(data, "\n", &save); line && ok; line = strtok_r(NULL, "\n", &save)) {
+		char hex[65];
+		struct sha256 h;
+
+		if (strlen(line) < 66 || line[64] != ' ') {
+			ok = 0;
+			break;
+		}
+		sha256_init(&h);
+		if (sha256_file(&h, line + 65)) {
+			ok = 0;
+			break;
+		}
+		sha256_hex(&h, hex);
+		ok = !memcmp(hex, line, 64);
+	}
+	free(data);
+	return ok;
+}
+
+/* Turns clang's -MD output (make syntax) into a manifest. */
+static int manifest_write(const char *depfile, const char *src, const char *manifest)
+{
+	struct strbuf out = STRBUF_INIT, word = STRBUF_INIT;
+	char *data, *p;
+	int err, first = 1;
+
+	err = read_file(depfile, &data, NULL);
+	if (err)
+		return err;
+	for (p = data;; p++) {
+		if (*p == '\\' && p[1] == '\n') {
+			p++;
+			continue;
+		}
+		if (*p == '\\' && p[1] == ' ') {
+			strbuf_addch(&word, ' ');
+			p++;
+			continue;
+		}
+		if (*p && *p != ' ' && *p != '\n' && *p != '\t') {
+			strbuf_addch(&word, *p);
+			continue;
+		}
+		if (word.len) {
+			/* The first word is the target ("x.o:"); the source is in the key. */
+			if (!first && strcmp(word.buf, src)) {
+				char hex[65], real[PATH_MAX];
+				struct sha256 h;
+
+				if (!realpath(word.buf, real))
+					snprintf(real, sizeof(real), "%s", word.buf);
+				sha256_init(&h);
+				if (!sha256_file(&h, real)) {
+					sha256_hex(&h, hex);
+					strbuf_addf(&out, "%s %s\n", hex, real);
+				}
+			}
+			first = 0;
+			strbuf_reset(&word);
+		}
+		if (!*p)
+			break;
+	}
+	err = write_file_atomic(manifest, out.buf ? out.buf : "", out.len);
+	free(data);
+	strbuf_release(&out);
+	strbuf_release(&word);
+	return err;
+}
+
+static int run_clang(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int bpf_compile(const char *src, char *obj, size_t size)
+{
+	char clang[PATH_MAX], inc[4200], btfinc[4200], objdir[4200];
+	char manifest[4300], tmp_obj[4400], tmp_dep[4400], hex[65];
+	char inc_flag[4300], btf_flag[4300];
+	const char *argv[64];
+	struct sha256 h;
+	char *source;
+	size_t len;
+	int err, argc = 0;
+
+	err = read_file(src, &source, &len);
+	if (err) {
+		pr_err("%s: %s", src, strerror(-err));
+		return err;
+	}
+	err = find_clang(clang, sizeof(clang));
+	if (err) {
+		free(source);
+		pr_err("%s: cannot compile: clang not found (install clang, or set VTRACE_CLANG)", src);
+		return err;
+	}
+	if ((err = vtrace_include_dir(inc, sizeof(inc))) ||
+	    (err = vmlinux_h_dir(btfinc, sizeof(btfinc))) ||
+	    (err = cache_subdir("obj", objdir, sizeof(objdir)))) {
+		free(source);
+		pr_err("%s: cannot prepare the compile cache: %s", src, strerror(-err));
+		return err;
+	}
+
+	sha256_init(&h);
+	sha256_update(&h, CACHE_FORMAT, sizeof(CACHE_FORMAT));
+	sha256_update(&h, source, len);
+	for (size_t i = 0; i < sizeof(bpf_cflags) / sizeof(bpf_cflags[0]); i++)
+		sha256_update(&h, bpf_cflags[i], strlen(bpf_cflags[i]) + 1);
+	sha256_update(&h, btfinc, strlen(btfinc) + 1);
+	hash_compiler(&h, clang);
+	sha256_hex(&h, hex);
+	free(source);
+
+	snprintf(obj, size, "%s/%s.o", objdir, hex);
+	snprintf(manifest, sizeof(manifest), "%s/%s.deps", objdir, hex);
+	if (!access(obj, R_OK) && manifest_valid(manifest)) {
+		pr_debug("%s: cached object %s", src, obj);
+		return 0;
+	}
+
+	snprintf(tmp_obj, sizeof(tmp_obj), "%s.tmp.%d", obj, getpid());
+	snprintf(tmp_dep, sizeof(tmp_dep), "%s.d.%d", obj, getpid());
+	snprintf(inc_flag, sizeof(inc_flag), "-I%s", inc);
+	snprintf(btf_flag, sizeof(btf_flag), "-I%s", btfinc);
+	argv[argc++] = clang;
+	for (size_t i = 0; i < sizeof(bpf_cflags) / sizeof(bpf_cflags[0]); i++)
+		argv[argc++] = bpf_cflags[i];
+	argv[argc++] = inc_flag;
+	argv[argc++] = btf_flag;
+	argv[argc++] = "-MD";
+	argv[argc++] = "-MF";
+	argv[argc++] = tmp_dep;
+	argv[argc++] = "-c";
+	argv[argc++] = src;
+	argv[argc++] = "-o";
+	argv[argc++] = tmp_obj;
+	argv[argc] = NULL;
+
+	pr_debug("compiling %s", src);
+	err = run_clang((char *const *)argv);
+	if (err) {
+		unlink(tmp_obj);
+		unlink(tmp_dep);
+		pr_err("%s: compile failed (clang exited with status %d); fix the errors above", src, err);
+		return -EINVAL;
+	}
+	err = manifest_write(tmp_dep, src, manifest);
+	unlink(tmp_dep);
+	if (!err && rename(tmp_obj, obj))
+		err = -errno;
+	if (err) {
+		unlink(tmp_obj);
+		pr_err("%s: cannot write the compile cache: %s", src, strerror(-err));
+	}
+	return err;
+}

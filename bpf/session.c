@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/elf-em.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+
+#include "bpf/compile.h"
+#include "bpf/embed.h"
+#include "bpf/session.h"
+#include "lib/error.h"
+#include "lib/strbuf.h"
+#include "lib/tracefs.h"
+#include "probe/btf_value.h"
+#include "probe/elf.h"
+
+#define PIDS_MAX 65536
+
+/* libbpf's callbacks carry no user pointer: the session being loaded. */
+static struct session *loading;
+
+/* libbpf's warnings, kept to summarise a failure in one line. */
+static struct strbuf libbpf_log;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (verbose > 1 || (verbose && level <= LIBBPF_INFO))
+		return vfprintf(stderr, fmt, ap);
+	if (level <= LIBBPF_WARN) {
+		va_list copy;
+		int n;
+
+		va_copy(copy, ap);
+		n = vsnprintf(NULL, 0, fmt, copy);
+		va_end(copy);
+		if (n > 0) {
+			strbuf_grow(&libbpf_log, n);
+			vsnprintf(libbpf_log.buf + libbpf_log.len, n + 1, fmt, ap);
+			libbpf_log.len += n;
+		}
+	}
+	return 0;
+}
+
+static struct vt_program *find_program(const struct bpf_program *prog)
+{
+	if (!loading)
+		return NULL;
+	for (size_t i = 0; i < loading->nprogs; i++)
+		if (loading->progs[i]->prog == prog)
+			return loading->progs[i];
+	return NULL;
+}
+
+/*
+ * Runs after libbpf relocated the program and before it loads it: vtrace's
+ * prologue goes in front, and the probe id goes where vtrace.h asked for it.
+ */
+static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			long cookie)
+{
+	struct bpf_insn pre[PROLOGUE_PID_FILTER_LEN];
+	struct vt_program *p = find_program(prog);
+	size_t npre = 0;
+	int err;
+
+	(void)cookie;
+	if (!p)
+		return 0;	/* vtrace's own programs */
+	if (loading->filter)
+		npre = prologue_pid_filter(pre, loading->pids_fd);
+	err = rewrite_program(&p->rw, pre, npre, bpf_program__insns(prog),
+			      bpf_program__insn_cnt(prog), p->id, opts);
+	if (err)
+		return err;
+	return bpf_program__set_insns(prog, p->rw.insns, p->rw.cnt);
+}
+
+static void register_handlers(void)
+{
+	static bool done;
+	LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .prog_prepare_load_fn = prepare_load);
+
+	if (done)
+		return;
+	done = true;
+	libbpf_set_print(libbpf_print);
+	for (int i = 0; section_prefixes[i]; i++) {
+		struct probe_point pp;
+		int col;
+		char probe[64];
+
+		/* The kind decides the program type; classify a dummy section. */
+		snprintf(probe, sizeof(probe), "%sx/y:z", section_prefixes[i]);
+		if (section_parse(probe, &pp, &col))
+			continue;
+		libbpf_register_prog_handler(section_prefixes[i], probe_kind_prog_type(pp.kind),
+					     0, &opts);
+		probe_point_free(&pp);
+	}
+	/* Probe specs ("EVENT=FUNC ARGS") take the fallback, as kprobe programs. */
+	libbpf_register_prog_handler(NULL, BPF_PROG_TYPE_KPROBE, 0, &opts);
+}
+
+void session_init(struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rb_fd = s->lost_fd = s->pids_fd = -1;
+	s->rb_size = 16 << 20;
+	register_handlers();
+}
+
+/* The last line libbpf warned with, without its "libbpf: " prefix. */
+static const char *libbpf_last_error(char *buf, size_t size)
+{
+	char *end, *start;
+
+	if (!libbpf_log.len)
+		return "unknown error";
+	end = libbpf_log.buf + libbpf_log.len;
+	while (end > libbpf_log.buf && end[-1] == '\n')
+		end--;
+	start = end;
+	while (start > libbpf_log.buf && start[-1] != '\n')
+		start--;
+	if (!strncmp(start, "libbpf: ", 8))
+		start += 8;
+	snprintf(buf, size, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+static int tracefs_has_event(const char *category, const char *name)
+{
+	char path[PATH_MAX];
+	const char *dir;
+
+	if (tracefs_dir(&dir))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id", dir, category, name);
+	return access(path, R_OK) ? -ENOENT : 0;
+}
+
+static int raw_tp_exists(const char *name)
+{
+	static struct btf *vmlinux;
+	char tname[256];
+
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	if (vmlinux && btf__find_by_name_kind(vmlinux, tname, BTF_KIND_TYPEDEF) > 0)
+		return 0;
+	/* Module tracepoints are not in vmlinux BTF; tracefs knows them. */
+	return tracefs_has_event("*", name) ? -ENOENT : 0;
+}
+
+/* What can be checked before anything is loaded, so that bad input loads nothing. */
+static int check_target(struct vt_program *p)
+{
+	struct probe_point *pp = &p->pp;
+	const char *src = p->obj->src, *prog = bpf_program__name(p->prog);
+	uint64_t addr, size, off;
+	int err;
+
+	switch (pp->kind) {
+	case PROBE_KPROBE:
+	case PROBE_KRETPROBE:
+		if (access("/sys/bus/event_source/devices/kprobe/type", F_OK)) {
+			pr_err("%s: program '%s' (%s): this kernel has no kprobes (it was built "
+			       "without CONFIG_KPROBES); use a tracepoint (tp/CAT/NAME) or raw "
+			       "tracepoint (raw_tp/NAME), or a kernel with CONFIG_KPROBES=y",
+			       src, prog, p->sec);
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	case PROBE_UPROBE:
+	case PROBE_URETPROBE: {
+		char real[PATH_MAX];
+
+		if (!realpath(pp->binary, real)) {
+			err = -errno;
+			pr_err("%s: program '%s' (%s): %s: %s", src, prog, p->sec, pp->binary,
+			       strerror(errno));
+			return err;
+		}
+		err = elf_func_offset(real, pp->func, &addr, &size, &off);
+		if (err == -ENOEXEC) {
+			pr_err("%s: program '%s' (%s): %s is not an ELF executable or library",
+			       src, prog, p->sec, pp->binary);
+			return err;
+		}
+		if (err) {
+			pr_err("%s: program '%s' (%s): no function '%s' in %s (check the name "
+			       "with: nm -D %s; nm %s)", src, prog, p->sec, pp->func,
+			       pp->binary, pp->binary, pp->binary);
+			return err;
+		}
+		if (pp->offset >= size && size) {
+			pr_err("%s: program '%s' (%s): offset %lu is past the end of %s (%llu bytes)",
+			       src, prog, p->sec, pp->offset, pp->func, (unsigned long long)size);
+			return -EINVAL;
+		}
+		free(pp->binary);
+		pp->binary = strdup(real);
+		return 0;
+	}
+	case PROBE_RAW_TP:
+		if (raw_tp_exists(pp->name)) {
+			pr_err("%s: program '%s' (%s): no raw tracepoint '%s' in this kernel",
+			       src, prog, p->sec, pp->name);
+			return -ENOENT;
+		}
+		return 0;
+	case PROBE_TP:
+		err = tracefs_has_event(pp->category, pp->name);
+		if (err) {
+			pr_err("%s: program '%s' (%s): no tracepoint %s:%s in this kernel "
+			       "(see %s)", src, prog, p->sec, pp->category, pp->name,
+			       "/sys/kernel/tracing/available_events");
+			return err;
+		}
+		return 0;
+	case PROBE_SPEC:
+		break;
+	}
+	pr_err("%s: program '%s': probe specs (section \"%s\") are not supported by this "
+	       "version of vtrace", src, prog, p->sec);
+	return -EOPNOTSUPP;
+}
+
+static int add_program(struct session *s, struct vt_object *o, struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog);
+	struct vt_program *p, **np;
+	int err, col;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->obj = o;
+	p->prog = prog;
+	p->sec = sec;
+	p->event = bpf_program__name(prog);
+	err = section_parse(sec, &p->pp, &col);
+	if (err == -ENOENT) {
+		pr_err("%s: program '%s' is in section \"%s\", which vtrace cannot attach%s; "
+		       "use kprobe/FUNC, kretprobe/FUNC, uprobe/PATH:FUNC, uretprobe/PATH:FUNC, "
+		       "raw_tp/NAME or tp/CATEGORY/NAME", o->src, p->event, sec,
+		       !strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6) ?
+		       " (fentry/fexit are not supported yet)" : "");
+		free(p);
+		return err;
+	}
+	if (err) {
+		pr_err("%s: program '%s': malformed section name", o->src, p->event);
+		pr_caret(sec, col, 1);
+		free(p);
+		return err;
+	}
+	p->id = s->nprogs;
+	np = realloc(s->progs, (s->nprogs + 1) * sizeof(*np));
+	if (!np) {
+		probe_point_free(&p->pp);
+		free(p);
+		return -ENOMEM;
+	}
+	s->progs = np;
+	s->progs[s->nprogs++] = p;
+	return check_target(p);
+}
+
+static int load_formats(struct vt_object *o)
+{
+	const char *bad = NULL;
+	size_t len;
+	void *data;
+	int err, col = 0;
+
+	err = elf_section_bytes(o->path, VTRACE_FMT_SECTION, &data, &len);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	err = fmt_table_parse(&o->fmts, data, len, &bad, &col);
+	if (err == -EINVAL && bad) {
+		pr_err("%s: vtrace_printf format has an unsupported conversion (use "
+		       "%%d %%i %%u %%x %%X %%o %%c %%s %%p with h, hh, l, ll)", o->src);
+		pr_caret(bad, col, 1);
+	} else if (err) {
+		pr_err("%s: malformed %s section", o->src, VTRACE_FMT_SECTION);
+	}
+	free(data);
+	return err;
+}
+
+int session_add(struct session *s, const char *src)
+{
+	char path[PATH_MAX], buf[512];
+	struct vt_object *o, **no;
+	struct bpf_program *prog;
+	size_t len = strlen(src);
+	int err, machine;
+
+	if (access(src, R_OK)) {
+		err = -errno;
+		pr_err("%s: %s", src, strerror(errno));
+		return err;
+	}
+	if (len > 2 && !strcmp(src + len - 2, ".c")) {
+		err = bpf_compile(src, path, sizeof(path));
+		if (err)
+			return err;
+	} else {
+		snprintf(path, sizeof(path), "%s", src);
+	}
+	err = elf_machine(path, &machine);
+	if (err || machine != EM_BPF) {
+		pr_err("%s: not a BPF object%s; -e takes a BPF program in C (.c) or an object "
+		       "built with clang -target bpf (.o)", src,
+		       err ? " (not an ELF file)" : "");
+		return err ? err : -ENOEXEC;
+	}
+
+	o = calloc(1, sizeof(*o));
+	no = realloc(s->objs, (s->nobjs + 1) * sizeof(*no));
+	if (!o || !no) {
+		free(o);
+		return -ENOMEM;
+	}
+	s->objs = no;
+	s->objs[s->nobjs++] = o;
+	o->src = strdup(src);
+	o->path = strdup(path);
+
+	strbuf_reset(&libbpf_log);
+	o->obj = bpf_object__open_file(path, NULL);
+	if (!o->obj) {
+		err = -errno;
+		o->obj = NULL;
+		pr_err("%s: cannot open the BPF object: %s", src, libbpf_last_error(buf, sizeof(buf)));
+		return err;
+	}
+	err = load_formats(o);
+	if (err)
+		return err;
+	bpf_object__for_each_program(prog, o->obj) {
+		err = add_program(s, o, prog);
+		if (err)
+			return err;
+	}
+	if (!bpf_object__next_program(o->obj, NULL)) {
+		pr_err("%s: no BPF programs in it (a program is a function in a SEC(\"...\") "
+		       "section)", src);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* "; source @ file:line" lines in the verifier log name the line that failed. */
+static void summarise_verifier(const char *src, const char *prog)
+{
+	const char *begin = strstr(libbpf_log.buf ? libbpf_log.buf : "", "-- BEGIN PROG LOAD LOG --");
+	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
+	const char *line, *reason = NULL, *where = NULL;
+	int reason_len = 0, where_len = 0;
+
+	if (!begin || !end) {
+		char buf[512];
+
+		pr_err("%s: cannot load program '%s': %s", src, prog,
+		       libbpf_last_error(buf, sizeof(buf)));
+		return;
+	}
+	begin = strchr(begin, '\n') + 1;
+	for (line = begin; line < end;) {
+		const char *nl = memchr(line, '\n', end - line);
+		int n = (nl ? nl : end) - line;
+
+		if (n > 0 && line[0] == ';') {
+			where = line;
+			where_len = n;
+		} else if (n > 0 && strncmp(line, "processed ", 10) && strncmp(line, "verification time", 17) &&
+			   strncmp(line, "stack depth", 11) && !(line[0] >= '0' && line[0] <= '9')) {
+			reason = line;
+			reason_len = n;
+		}
+		line = nl ? nl + 1 : end;
+	}
+	pr_err("%s: the BPF verifier rejected program '%s'%s%.*s: %.*s (run with -v for the "
+	       "verifier's log)", src, prog, where ? " at `" : "",
+	       where ? where_len - 1 : 0, where ? where + 2 : "",
+	       reason ? reason_len : 7, reason ? reason : "unknown");
+}
+
+static int create_maps(struct session *s)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, none);
+
+	s->rb_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "vtrace_events", 0, 0, s->rb_size, &none);
+	if (s->rb_fd < 0)
+		return -errno;
+	s->lost_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "vtrace_lost", 4, 8, 1, &none);
+	if (s->lost_fd < 0)
+		return -errno;
+	if (s->filter) {
+		s->pids_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "vtrace_pids", 4, 1, PIDS_MAX, &none);
+		if (s->pids_fd < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int reuse_map(struct bpf_object *obj, const char *name, enum bpf_map_type type, int fd,
+		     const char *src)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	if (!map)
+		return 0;
+	if (bpf_map__type(map) != type) {
+		pr_err("%s: map '%s' is vtrace's name for its own map; rename yours", src, name);
+		return -EINVAL;
+	}
+	return bpf_map__reuse_fd(map, fd);
+}
+
+static int load_own(struct session *s)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "vtrace_own");
+	static const char *const progs[][2] = {
+		{ "vtrace_track_fork", "sched_process_fork" },
+		{ "vtrace_track_exit", "sched_process_exit" },
+	};
+	char buf[512];
+	int err;
+
+	s->own = bpf_object__open_mem(own_bpf_data, EMBED_SIZE(own_bpf), &opts);
+	if (!s->own)
+		return -errno;
+	err = reuse_map(s->own, "vtrace_pids", BPF_MAP_TYPE_HASH, s->pids_fd, "vtrace");
+	if (!err)
+		err = bpf_object__load(s->own);
+	for (int i = 0; !err && i < 2; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(s->own, progs[i][0]);
+
+		s->own_links[i] = p ? bpf_program__attach_raw_tracepoint(p, progs[i][1]) : NULL;
+		if (!s->own_links[i])
+			err = -errno ? -errno : -ENOENT;
+	}
+	if (err)
+		pr_err("cannot start process-tree tracking: %s",
+		       libbpf_last_error(buf, sizeof(buf)));
+	return err;
+}
+
+int session_load(struct session *s, bool filter)
+{
+	int err;
+
+	s->filter = filter;
+	err = create_maps(s);
+	if (err) {
+		pr_err("cannot create BPF maps: %s", strerror(-err));
+		return err;
+	}
+	loading = s;
+	for (size_t i = 0; i < s->nobjs; i++) {
+		struct vt_object *o = s->objs[i];
+
+		if ((err = reuse_map(o->obj, "vtrace_events", BPF_MAP_TYPE_RINGBUF, s->rb_fd, o->src)) ||
+		    (err = reuse_map(o->obj, "vtrace_lost", BPF_MAP_TYPE_PERCPU_ARRAY, s->lost_fd, o->src)))
+			break;
+		strbuf_reset(&libbpf_log);
+		err = bpf_object__load(o->obj);
+		if (err) {
+			struct bpf_program *prog;
+			const char *failed = "?";
+
+			bpf_object__for_each_program(prog, o->obj)
+				if (bpf_program__fd(prog) < 0)
+					failed = bpf_program__name(prog);
+			summarise_verifier(o->src, failed);
+			break;
+		}
+	}
+	/* libbpf copied the code; the shifted BTF info was needed only by the load. */
+	for (size_t i = 0; i < s->nprogs; i++)
+		rewrite_free(&s->progs[i]->rw);
+	loading = NULL;
+	if (!err && filter)
+		err = load_own(s);
+	s->loaded = !err;
+	return err;
+}
+
+int session_track(struct session *s, pid_t pid)
+{
+	__u32 key = pid;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(s->pids_fd, &key, &one, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static struct bpf_link *attach_one(struct vt_program *p)
+{
+	struct probe_point *pp = &p->pp;
+	uint64_t addr, size, off;
+
+	switch (pp->kind) {
+	case PROBE_KPROBE:
+	case PROBE_KRETPROBE: {
+		LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = pp->offset,
+			    .retprobe = pp->kind == PROBE_KRETPROBE);
+
+		return bpf_program__attach_kprobe_opts(p->prog, pp->func, &ko);
+	}
+	case PROBE_UPROBE:
+	case PROBE_URETPROBE: {
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = pp->kind == PROBE_URETPROBE);
+
+		if (elf_func_offset(pp->binary, pp->func, &addr, &size, &off)) {
+			errno = ENOENT;
+			return NULL;
+		}
+		return bpf_program__attach_uprobe_opts(p->prog, -1, pp->binary,
+						       off + pp->offset, &uo);
+	}
+	case PROBE_RAW_TP:
+		return bpf_program__attach_raw_tracepoint(p->prog, pp->name);
+	case PROBE_TP:
+		return bpf_program__attach_tracepoint(p->prog, pp->category, pp->name);
+	default:
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
+}
+
+int session_attach(struct session *s)
+{
+	for (size_t i = 0; i < s->nprogs; i++) {
+		struct vt_program *p = s->progs[i];
+		char buf[512];
+
+		strbuf_reset(&libbpf_log);
+		p->link = attach_one(p);
+		if (!p->link) {
+			int err = -errno;
+
+			pr_err("%s: cannot attach program '%s' (%s): %s", p->obj->src, p->event,
+			       p->sec, libbpf_log.len ? libbpf_last_error(buf, sizeof(buf))
+						      : strerror(-err));
+			return err ? err : -EINVAL;
+		}
+	}
+	return 0;
+}
+
+unsigned long long session_lost(const struct session *s)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long sum = 0;
+	__u64 *vals;
+	__u32 key = 0;
+
+	if (s->lost_fd < 0 || ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(s->lost_fd, &key, vals))
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+const struct value_type *session_type(struct vt_object *o, __u32 type_id)
+{
+	const struct btf *btf = bpf_object__btf(o->obj);
+
+	if (!btf || type_id == 0 || type_id >= btf__type_cnt(btf))
+		return NULL;
+	if (!o->types) {
+		o->ntypes = btf__type_cnt(btf);
+		o->types = calloc(o->ntypes, sizeof(*o->types));
+		if (!o->types)
+			return NULL;
+	}
+	if (!o->types[type_id])
+		o->types[type_id] = btf_value_type(btf, type_id);
+	return o->types[type_id];
+}
+
+void session_close(struct session *s)
+{
+	for (size_t i = 0; i < s->nprogs; i++) {
+		bpf_link__destroy(s->progs[i]->link);
+		rewrite_free(&s->progs[i]->rw);
+		probe_point_free(&s->progs[i]->pp);
+		free(s->progs[i]);
+	}
+	for (int i = 0; i < 2; i++)
+		bpf_link__destroy(s->own_links[i]);
+	bpf_object__close(s->own);
+	for (size_t i = 0; i < s->nobjs; i++) {
+		struct vt_object *o = s->objs[i];
+
+		for (size_t t = 0; t < o->ntypes; t++)
+			value_type_free(o->types[t]);
+		free(o->types);
+		fmt_table_free(&o->fmts);
+		bpf_object__close(o->obj);
+		free(o->src);
+		free(o->path);
+		free(o);
+	}
+	free(s->objs);
+	free(s->progs);
+	if (s->rb_fd >= 0)
+		close(s->rb_fd);
+	if (s->lost_fd >= 0)
+		close(s->lost_fd);
+	if (s->pids_fd >= 0)
+		close(s->pids_fd);
+	session_init(s);
+}
+
+int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	__u32 eff1;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;	/* cannot tell: let the kernel decide */
+	eff1 = data[1].effective;
+	if (data[0].effective & (1u << CAP_SYS_ADMIN))
+		return 0;
+	/* CAP_PERFMON is 38, CAP_BPF is 39: in the second word. */
+	if ((eff1 & (1u << (38 - 32))) && (eff1 & (1u << (39 - 32))))
+		return 0;
+	pr_err("tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities; "
+	       "run vtrace with sudo");
+	return -EPERM;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_SESSION_H
+#define VTRACE_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/rewrite.h"
+#include "lib/printfmt.h"
+#include "lib/value.h"
+#include "probe/section.h"
+
+/*
+ * One `vtrace record`: the user's objects and programs, vtrace's own maps
+ * (one ring buffer for every object, the lost-sample counters, the set of
+ * traced processes) and the links.  Stages: session_add() per -e,
+ * session_load(), session_attach(), then reading; session_close() undoes
+ * whatever was done, in any state.
+ */
+struct vt_object {
+	char *src;			/* as the user named it */
+	char *path;			/* the BPF object file */
+	struct bpf_object *obj;
+	struct fmt_table fmts;
+	struct value_type **types;	/* by BTF id, built on first use */
+	size_t ntypes;
+};
+
+struct vt_program {
+	struct vt_object *obj;
+	struct bpf_program *prog;
+	const char *sec;
+	const char *event;
+	struct probe_point pp;
+	__u32 id;			/* index in session.progs */
+	struct bpf_link *link;
+	struct rewrite rw;
+};
+
+struct session {
+	struct vt_object **objs;
+	size_t nobjs;
+	struct vt_program **progs;
+	size_t nprogs;
+	bool filter;			/* only the processes in the pid set */
+	size_t rb_size;
+	int rb_fd, lost_fd, pids_fd;
+	struct bpf_object *own;
+	struct bpf_link *own_links[2];
+	bool loaded;
+};
+
+void session_init(struct session *s);
+/* Compiles (.c) or opens (.o) one -e argument and checks its sections. */
+int session_add(struct session *s, const char *src);
+/* Creates the maps and loads every object; filter: trace only session_track()ed pids. */
+int session_load(struct session *s, bool filter);
+int session_track(struct session *s, pid_t pid);
+int session_attach(struct session *s);
+void session_close(struct session *s);
+
+/* Samples lost because the ring buffer was full, over all CPUs. */
+unsigned long long session_lost(const struct session *s);
+
+/* The type of an emitted value, from the object's BTF. */
+const struct value_type *session_type(struct vt_object *o, __u32 type_id);
+
+/* Checks that the caller may use BPF and perf events; prints why not. */
+int check_privileges(void);
+
+#endif

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtrace record: compile, load and attach the -e programs, run the command
+ * (or watch a process, or the whole system), print samples as they come.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bpf/reader.h"
+#include "bpf/session.h"
+#include "cmd/builtin.h"
+#include "lib/error.h"
+
+struct record_opts {
+	const char **events;
+	int nevents;
+	pid_t pid;
+	bool all;
+	double duration;
+	size_t buffer_size;
+	char **cmd;
+};
+
+enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE };
+
+static const struct argp_option options[] = {
+	{ "event", 'e', "FILE", 0, "BPF program: C source (.c, compiled and cached) or object (.o); repeatable", 0 },
+	{ "pid", 'p', "PID", 0, "Trace this process (and the processes it starts)", 0 },
+	{ "all-cpus", 'a', NULL, 0, "Trace the whole system", 0 },
+	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
+	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 16M)", 0 },
+	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
+	{ 0 }
+};
+
+static const char doc[] =
+	"Run BPF programs on probes and print what they send.\v"
+	"With a COMMAND, only its process tree is traced and vtrace exits with its status; "
+	"with -p, that process; with -a (or neither), the whole system until Ctrl-C or --duration.\n\n"
+	"Sections vtrace attaches: kprobe/FUNC[+OFF], kretprobe/FUNC, uprobe/PATH:FUNC[+OFF], "
+	"uretprobe/PATH:FUNC, raw_tp/NAME, tp/CATEGORY/NAME.  Programs send samples with "
+	"vtrace_printf() and vtrace_emit() from <vtrace.h>.\n\n"
+	"Example:\n  vtrace record -e examples/hello.c -- examples/target 3";
+
+static int parse_size(const char *arg, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end || v < 4096 || (v & (v - 1)) || v > (1ULL << 31))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct record_opts *o = state->input;
+	char *end;
+
+	switch (key) {
+	case 'e':
+		o->events = realloc(o->events, (o->nevents + 1) * sizeof(*o->events));
+		if (!o->events)
+			return ENOMEM;
+		o->events[o->nevents++] = arg;
+		break;
+	case 'p':
+		errno = 0;
+		o->pid = strtol(arg, &end, 10);
+		if (errno || *end || o->pid <= 0)
+			argp_error(state, "-p takes a process id, not '%s'", arg);
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'v':
+		verbose++;
+		break;
+	case OPT_DURATION:
+		o->duration = strtod(arg, &end);
+		if (*end || !(o->duration > 0) || !isfinite(o->duration))
+			argp_error(state, "--duration takes a positive number of seconds, not '%s'", arg);
+		break;
+	case OPT_BUFFER_SIZE:
+		if (parse_size(arg, &o->buffer_size))
+			argp_error(state, "--buffer-size takes a power of two from 4K to 2G, not '%s'", arg);
+		break;
+	case ARGP_KEY_ARG:
+		/* The command starts here; its own options are not ours. */
+		o->cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (!o->nevents)
+			argp_error(state, "no programs: give one or more with -e FILE");
+		if ((o->cmd != NULL) + (o->pid != 0) + o->all > 1)
+			argp_error(state, "a COMMAND, -p and -a exclude each other");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* Like execvp's search, done before anything is loaded. */
+static int find_executable(const char *name, char *out, size_t size)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/')) {
+		if (access(name, X_OK))
+			return -errno;
+		snprintf(out, size, "%s", name);
+		return 0;
+	}
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		const char *end = strchrnul(p, ':');
+
+		snprintf(out, size, "%.*s/%s", (int)(end - p), p, name);
+		if (!access(out, X_OK))
+			return 0;
+		p = *end ? end + 1 : end;
+	}
+	return -ENOENT;
+}
+
+struct child {
+	pid_t pid;
+	int go_fd;	/* write a byte: exec; close: give up */
+	int err_fd;	/* exec's errno, or EOF once exec succeeded */
+};
+
+/* Forks the command, stopped before exec until child_release(). */
+static int child_start(struct child *c, char **argv, const sigset_t *mask)
+{
+	int go[2], errp[2];
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (!c->pid) {
+		char byte;
+
+		sigprocmask(SIG_SETMASK, mask, NULL);
+		close(go[1]);
+		close(errp[0]);
+		if (read(go[0], &byte, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		byte = errno;
+		if (write(errp[1], &byte, 1) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(errp[1]);
+	c->go_fd = go[1];
+	c->err_fd = errp[0];
+	return 0;
+}
+
+static int child_release(struct child *c)
+{
+	char byte = 1;
+	ssize_t n;
+
+	if (write(c->go_fd, &byte, 1) != 1)
+		return -errno;
+	close(c->go_fd);
+	c->go_fd = -1;
+	do
+		n = read(c->err_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(c->err_fd);
+	c->err_fd = -1;
+	return n == 1 ? -byte : 0;
+}
+
+static void child_abort(struct child *c)
+{
+	if (c->pid <= 0)
+		return;
+	if (c->go_fd >= 0)
+		close(c->go_fd);	/* the child exits without exec */
+	if (c->err_fd >= 0)
+		close(c->err_fd);
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	c->pid = 0;
+}
+
+static int exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+static int epoll_add(int ep, int fd, int tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD };
+
+/*
+ * Reads samples until the command exits, the -p process exits, a signal or
+ * the duration ends.  Returns the command's exit status, or -1 when there
+ * is no command.
+ */
+static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double duration,
+		    const sigset_t *sigs)
+{
+	int ep, sfd, tfd = -1, pfd = -1, status = -1;
+	bool done = false;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	sfd = signalfd(-1, sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (ep < 0 || sfd < 0 || epoll_add(ep, reader_fd(r), EV_RING) ||
+	    epoll_add(ep, sfd, EV_SIGNAL))
+		return -errno;
+	if (duration > 0) {
+		struct itimerspec its = { 0 };
+
+		its.it_value.tv_sec = (time_t)duration;
+		its.it_value.tv_nsec = (long)((duration - (double)(time_t)duration) * 1e9);
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+		tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+		if (tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) || epoll_add(ep, tfd, EV_TIMER))
+			return -errno;
+	}
+	if (watch_pid > 0) {
+		pfd = syscall(SYS_pidfd_open, watch_pid, 0);
+		if (pfd >= 0)
+			epoll_add(ep, pfd, EV_PIDFD);
+	}
+
+	while (!done) {
+		struct epoll_event evs[4];
+		int n = epoll_wait(ep, evs, 4, -1);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case EV_RING:
+				reader_consume(r);
+				break;
+			case EV_TIMER:
+			case EV_PIDFD:
+				done = true;
+				break;
+			case EV_SIGNAL: {
+				struct signalfd_siginfo si;
+
+				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo != SIGCHLD) {
+						/* Ctrl-C reached the command too; kill(1) did not. */
+						if (c && c->pid > 0)
+							kill(c->pid, si.ssi_signo);
+						else
+							done = true;
+					}
+				}
+				if (c && c->pid > 0) {
+					int st;
+
+					if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
+						status = exit_status(st);
+						c->pid = 0;
+						done = true;
+					}
+				}
+				break;
+			}
+			}
+		}
+	}
+	/* What the programs sent before the end is still in the buffer. */
+	reader_consume(r);
+	if (c && c->pid > 0) {
+		int st;
+
+		kill(c->pid, SIGTERM);
+		if (waitpid(c->pid, &st, 0) == c->pid)
+			status = exit_status(st);
+		c->pid = 0;
+	}
+	close(ep);
+	close(sfd);
+	if (tfd >= 0)
+		close(tfd);
+	if (pfd >= 0)
+		close(pfd);
+	return status;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, "[--] [COMMAND [ARGS...]]", doc, NULL, NULL, NULL };
+	struct record_opts o = { .buffer_size = 16 << 20 };
+	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
+	char exe[PATH_MAX];
+	struct session s;
+	struct reader r = { 0 };
+	sigset_t sigs, oldmask;
+	unsigned long long lost;
+	int err, status = 0;
+
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
+		return 2;
+	if (check_privileges())
+		return 1;
+	if (o.cmd && (err = find_executable(o.cmd[0], exe, sizeof(exe)))) {
+		pr_err("cannot execute '%s': %s", o.cmd[0], strerror(-err));
+		free(o.events);
+		return 127;
+	}
+	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
+		pr_err("-p %d: no such process", o.pid);
+		free(o.events);
+		return 1;
+	}
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sigs, &oldmask);
+
+	session_init(&s);
+	s.rb_size = o.buffer_size;
+	for (int i = 0; i < o.nevents; i++) {
+		err = session_add(&s, o.events[i]);
+		if (err)
+			goto out;
+	}
+	if (o.cmd) {
+		err = child_start(&child, o.cmd, &oldmask);
+		if (err) {
+			pr_err("cannot start '%s': %s", o.cmd[0], strerror(-err));
+			goto out;
+		}
+	}
+	err = session_load(&s, o.cmd || o.pid);
+	if (!err && (o.cmd || o.pid))
+		err = session_track(&s, o.cmd ? child.pid : o.pid);
+	if (!err)
+		err = session_attach(&s);
+	if (!err && (err = reader_open(&r, &s, stdout)))
+		pr_err("cannot read the ring buffer: %s", strerror(-err));
+	if (err)
+		goto out;
+	pr_debug("%zu program(s) attached", s.nprogs);
+
+	if (o.cmd) {
+		err = child_release(&child);
+		if (err) {
+			pr_err("cannot execute '%s': %s", o.cmd[0], strerror(-err));
+			waitpid(child.pid, NULL, 0);
+			child.pid = 0;
+			status = 127;
+			goto out;
+		}
+	}
+	status = run_loop(&r, o.cmd ? &child : NULL, o.pid, o.duration, &sigs);
+	if (status < -1) {
+		pr_err("cannot wait for samples: %s", strerror(-status));
+		status = 1;
+	} else if (status == -1) {
+		status = 0;
+	}
+	fflush(stdout);
+	lost = session_lost(&s);
+	fprintf(stderr, "[ vtrace: %llu samples, %llu lost%s ]\n", r.samples, lost,
+		lost ? "; the ring buffer was full: raise --buffer-size" : "");
+	if (r.malformed)
+		pr_warn("%llu malformed samples were dropped", r.malformed);
+out:
+	child_abort(&child);
+	if (r.rb)
+		reader_close(&r);
+	session_close(&s);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	free(o.events);
+	if (err)
+		return status ? status : 1;
+	return status;
+}

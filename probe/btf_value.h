@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_BTF_VALUE_H
+#define VTRACE_BTF_VALUE_H
+
+#include <bpf/btf.h>
+
+#include "lib/value.h"
+
+/* The printable type of BTF type id (NULL on a malformed or too deep type). */
+struct value_type *btf_value_type(const struct btf *btf, __u32 id);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe/elf.h"
+
+static int elf_open(const char *path, int *fd, Elf **elf)
+{
+	elf_version(EV_CURRENT);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	*elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!*elf || elf_kind(*elf) != ELF_K_ELF) {
+		if (*elf)
+			elf_end(*elf);
+		close(*fd);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static void elf_close(int fd, Elf *elf)
+{
+	elf_end(elf);
+	close(fd);
+}
+
+int elf_machine(const char *path, int *machine)
+{
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, err;
+
+	err = elf_open(path, &fd, &elf);
+	if (err)
+		return err;
+	if (!gelf_getehdr(elf, &eh))
+		err = -ENOEXEC;
+	else
+		*machine = eh.e_machine;
+	elf_close(fd, elf);
+	return err;
+}
+
+static int find_in_symtab(Elf *elf, Elf_Scn *scn, const char *name, GElf_Sym *out)
+{
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t n;
+
+	if (!gelf_getshdr(scn, &sh) || !sh.sh_entsize)
+		return -ENOENT;
+	data = elf_getdata(scn, NULL);
+	if (!data)
+		return -ENOENT;
+	n = sh.sh_size / sh.sh_entsize;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *s;
+
+		if (!gelf_getsym(data, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    !sym.st_value)
+			continue;
+		s = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (s && !strcmp(s, name)) {
+			*out = sym;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int elf_func_offset(const char *path, const char *name, uint64_t *addr,
+		    uint64_t *size, uint64_t *file_off)
+{
+	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
+	GElf_Sym sym;
+	size_t nph;
+	Elf *elf;
+	int fd, err;
+
+	err = elf_open(path, &fd, &elf);
+	if (err)
+		return err;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB)
+			symtab = scn;
+		else if (sh.sh_type == SHT_DYNSYM)
+			dynsym = scn;
+	}
+	err = -ENOENT;
+	if (symtab)
+		err = find_in_symtab(elf, symtab, name, &sym);
+	if (err && dynsym)
+		err = find_in_symtab(elf, dynsym, name, &sym);
+	if (err)
+		goto out;
+
+	*addr = sym.st_value;
+	*size = sym.st_size;
+	/* The loadable segment holding the address gives the file offset. */
+	err = -ENOENT;
+	if (elf_getphdrnum(elf, &nph))
+		goto out;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (sym.st_value >= ph.p_vaddr && sym.st_value < ph.p_vaddr + ph.p_memsz) {
+			*file_off = sym.st_value - ph.p_vaddr + ph.p_offset;
+			err = 0;
+			break;
+		}
+	}
+out:
+	elf_close(fd, elf);
+	return err;
+}
+
+int elf_section_bytes(const char *path, const char *name, void **data, size_t *len)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	Elf *elf;
+	int fd, err;
+
+	err = elf_open(path, &fd, &elf);
+	if (err)
+		return err;
+	err = -ENOENT;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		goto out;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *s;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		s = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!s || strcmp(s, name))
+			continue;
+		d = elf_getdata(scn, NULL);
+		*len = d ? d->d_size : 0;
+		*data = malloc(*len ? *len : 1);
+		if (!*data) {
+			err = -ENOMEM;
+			break;
+		}
+		if (*len)
+			memcpy(*data, d->d_buf, *len);
+		err = 0;
+		break;
+	}
+out:
+	elf_close(fd, elf);
+	return err;
+}
