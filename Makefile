@@ -12,6 +12,13 @@ PKG_CONFIG ?= pkg-config
 PKGS := libbpf libdw libelf libtraceevent
 
 VERSION := 0.1.0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
 O := build
 
 OPT ?= -O2 -g
@@ -52,45 +59,56 @@ vtrace: $(O)/vtrace
 	@cp $< $@
 
 $(O)/vtrace: $(call objs,$(O),$(CMD_SRCS)) $(PLAIN_LIB)
-	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
 
 $(O)/san/vtrace: $(call objs,$(O)/san,$(CMD_SRCS)) $(SAN_LIB)
-	$(CC) $(OPT) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -c -o $@ $<
 
 $(O)/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
 
 # vtrace's own BPF programs (process-tree tracking), compiled once at build
 # time and linked into the binary together with the header user programs use.
 $(O)/bpf/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -target bpf -O2 -g -Wall -Werror -idirafter /usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) -target bpf -O2 -g -Wall -Werror -idirafter /usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
 
 $(O)/bpf/embed.o $(O)/san/bpf/embed.o: bpf/embed.S $(BPF_OBJS) $(EMBEDDED)
 	@mkdir -p $(dir $@)
-	$(CC) -c -I. -I$(O) -o $@ bpf/embed.S
+	$(call msg,AS,$@)
+	$(Q)$(CC) -c -I. -I$(O) -o $@ bpf/embed.S
 
 $(O)/tests/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(O)/targets/%-gcc-O0: tests/targets/%.c
 	@mkdir -p $(dir $@)
-	gcc -g -O0 -fno-omit-frame-pointer -o $@ $<
+	$(call msg,TARGET,$@)
+	$(Q)gcc -g -O0 -fno-omit-frame-pointer -o $@ $<
 $(O)/targets/%-gcc-O2: tests/targets/%.c
 	@mkdir -p $(dir $@)
-	gcc -g -O2 -o $@ $<
+	$(call msg,TARGET,$@)
+	$(Q)gcc -g -O2 -o $@ $<
 $(O)/targets/%-clang-O0: tests/targets/%.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -g -O0 -o $@ $<
+	$(call msg,TARGET,$@)
+	$(Q)$(CLANG) -g -O0 -o $@ $<
 $(O)/targets/%-clang-O2: tests/targets/%.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -g -O2 -o $@ $<
+	$(call msg,TARGET,$@)
+	$(Q)$(CLANG) -g -O2 -o $@ $<
 
 demo: deps
 	@$(MAKE) --no-print-directory vtrace examples/target

@@ -19,7 +19,7 @@
 #define CACHE_FORMAT "vtrace-compile-1"
 
 static const char *const bpf_cflags[] = {
-	"-target", "bpf", "-O2", "-g",
+	"-target", "bpf", "-mcpu=v3", "-O2", "-g",
 #if defined(__x86_64__)
 	"-D__TARGET_ARCH_x86",
 #elif defined(__aarch64__)
@@ -197,7 +197,7 @@ int bpf_compile(const char *src, char *obj, size_t size)
 {
 	char clang[PATH_MAX], inc[4200], btfinc[4200], objdir[4200];
 	char manifest[4300], tmp_obj[4400], tmp_dep[4400], hex[65];
-	char inc_flag[4300], btf_flag[4300];
+	char inc_flag[4300], btf_flag[4300], real[PATH_MAX];
 	const char *argv[64];
 	struct sha256 h;
 	char *source;
@@ -226,6 +226,12 @@ int bpf_compile(const char *src, char *obj, size_t size)
 	sha256_init(&h);
 	sha256_update(&h, CACHE_FORMAT, sizeof(CACHE_FORMAT));
 	sha256_update(&h, source, len);
+	/* "local.h" resolves next to the source: the directory is part of the input. */
+	if (realpath(src, real)) {
+		char *slash = strrchr(real, '/');
+
+		sha256_update(&h, real, slash ? (size_t)(slash - real) : strlen(real));
+	}
 	for (size_t i = 0; i < sizeof(bpf_cflags) / sizeof(bpf_cflags[0]); i++)
 		sha256_update(&h, bpf_cflags[i], strlen(bpf_cflags[i]) + 1);
 	sha256_update(&h, btfinc, strlen(btfinc) + 1);

@@ -76,7 +76,8 @@ int rewrite_program(struct rewrite *rw, const struct bpf_insn *pre, size_t npre,
 	rw->insns = malloc(rw->cnt * sizeof(*rw->insns));
 	if (!rw->insns)
 		return -ENOMEM;
-	memcpy(rw->insns, pre, npre * sizeof(*pre));
+	if (npre)
+		memcpy(rw->insns, pre, npre * sizeof(*pre));
 	memcpy(rw->insns + npre, user, nuser * sizeof(*user));
 	rewrite_patch_probe_id(rw->insns + npre, nuser, probe_id);
 	if (!npre || !opts)

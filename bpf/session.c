@@ -393,10 +393,25 @@ static void summarise_verifier(const char *src, const char *prog)
 		}
 		line = nl ? nl + 1 : end;
 	}
-	pr_err("%s: the BPF verifier rejected program '%s'%s%.*s: %.*s (run with -v for the "
-	       "verifier's log)", src, prog, where ? " at `" : "",
-	       where ? where_len - 1 : 0, where ? where + 2 : "",
-	       reason ? reason_len : 7, reason ? reason : "unknown");
+	if (where) {
+		/* "; code @ file.c:12" */
+		const char *at = strstr(where, " @ ");
+		int code_len = (at && at < where + where_len ? at : where + where_len) - (where + 2);
+
+		if (at && at < where + where_len)
+			pr_err("%s: the BPF verifier rejected program '%s' at %.*s (`%.*s`): %.*s "
+			       "(run with -v for the verifier's log)", src, prog,
+			       (int)(where + where_len - at - 3), at + 3, code_len, where + 2,
+			       reason ? reason_len : 7, reason ? reason : "unknown");
+		else
+			pr_err("%s: the BPF verifier rejected program '%s' at `%.*s`: %.*s "
+			       "(run with -v for the verifier's log)", src, prog, code_len, where + 2,
+			       reason ? reason_len : 7, reason ? reason : "unknown");
+	} else {
+		pr_err("%s: the BPF verifier rejected program '%s': %.*s (run with -v for the "
+		       "verifier's log)", src, prog, reason ? reason_len : 7,
+		       reason ? reason : "unknown");
+	}
 }
 
 static int create_maps(struct session *s)

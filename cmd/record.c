@@ -53,7 +53,7 @@ static const char doc[] =
 	"Sections vtrace attaches: kprobe/FUNC[+OFF], kretprobe/FUNC, uprobe/PATH:FUNC[+OFF], "
 	"uretprobe/PATH:FUNC, raw_tp/NAME, tp/CATEGORY/NAME.  Programs send samples with "
 	"vtrace_printf() and vtrace_emit() from <vtrace.h>.\n\n"
-	"Example:\n  vtrace record -e examples/hello.c -- examples/target 3";
+	"Example:\n  vtrace record -e examples/hello.c -- examples/target 3\n";
 
 static int parse_size(const char *arg, size_t *out)
 {
@@ -338,6 +338,7 @@ int cmd_record(int argc, char **argv)
 	unsigned long long lost;
 	int err, status = 0;
 
+	argv[0] = "vtrace record";
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
 		return 2;
 	if (check_privileges())
