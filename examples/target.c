@@ -23,6 +23,8 @@ int main(int argc, char **argv)
 	static const char *customers[] = { "ada", "brian", "carol" };
 	int n = argc > 1 ? atoi(argv[1]) : 3;
 
+	printf("customers: %s %s %s\n", customers[0], customers[1], customers[2]);
+
 	for (int i = 0; i < n; i++) {
 		struct order o = { .id = 100 + i, .amount = 25 * (i + 1), .customer = customers[i % 3] };
 		long total = process_order(&o, i + 2, customers[(i + 1) % 3]);
