@@ -30,9 +30,15 @@ child=$(sed -n 's/^child=//p' "$T/out")
 expect_eq "fork: parent's calls traced" 5 "$(grep 'on_getppid:' "$T/out" | awk -v p="$pid" '$2 == p' | wc -l)"
 expect_eq "fork: child's calls traced" 5 "$(grep 'on_getppid:' "$T/out" | awk -v p="$child" '$2 == p' | wc -l)"
 
-# --- tracepoint with a user string
+# --- tracepoint with a user string; vtrace mounts tracefs when it is absent
+umount /sys/kernel/tracing 2>/dev/null
 msg=$(printf 'hello\tfrom vtrace')
 "$VTRACE" record -e "$PROGS/write.c" -- "$SYS" count 0 "$msg" > "$T/out" 2> "$T/err"
+if mountpoint -q /sys/kernel/tracing; then
+	ok "tp: tracefs was mounted by vtrace"
+else
+	not_ok "tp: tracefs was mounted by vtrace"
+fi
 expect_grep "tp: the string the command wrote, escaped" 'on_write: fd=1 len=17 buf=hello\tfrom vtrace' "$T/out"
 pid=$(sed -n 's/^pid=//p' "$T/out")
 expect_grep "tp: the first write too" "on_write: fd=1 len=$((${#pid} + 5)) buf=pid=$pid\\n" "$T/out"
