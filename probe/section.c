@@ -80,6 +80,11 @@ int section_parse(const char *sec, struct probe_point *pp, int *col)
 
 	memset(pp, 0, sizeof(*pp));
 	*col = 0;
+	/* "raw_tp/NAME ARGS" and "tp/C/N ARGS" name args: they are specs. */
+	if (strpbrk(sec, " \t")) {
+		pp->kind = PROBE_SPEC;
+		return 0;
+	}
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t n = strlen(prefixes[i].prefix);
 

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/fetch.h"
+
+static const char *const reg_names[DREG_NUM] = {
+	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+};
+
+const char *dwarf_reg_name(int reg)
+{
+	return reg >= 0 && reg < DREG_NUM ? reg_names[reg] : "?";
+}
+
+void fetch_arg_free(struct fetch_arg *a)
+{
+	free(a->name);
+	free(a->type_name);
+	free(a->derefs);
+	value_type_free(a->type);
+	memset(a, 0, sizeof(*a));
+}
+
+void probe_resolved_free(struct probe_resolved *r)
+{
+	for (size_t i = 0; i < r->ninsts; i++) {
+		struct probe_instance *in = &r->insts[i];
+
+		for (size_t j = 0; j < in->nargs; j++)
+			fetch_arg_free(&in->args[j]);
+		free(in->args);
+		free(in->func);
+		free(in->src_file);
+	}
+	free(r->insts);
+	free(r->binary);
+	memset(r, 0, sizeof(*r));
+}
+
+static void add_addr(struct strbuf *sb, const struct fetch_arg *a)
+{
+	/* the innermost address: base, then each deref wraps it */
+	for (size_t i = 0; i < a->nderefs; i++)
+		strbuf_addstr(sb, "*(u64 *)(");
+	if (a->base == FETCH_MEM_PC)
+		strbuf_addstr(sb, "%pc");
+	else
+		strbuf_addf(sb, "%%%s", dwarf_reg_name(a->reg));
+	if (a->offset)
+		strbuf_addf(sb, " %c %lld", a->offset < 0 ? '-' : '+',
+			    (long long)(a->offset < 0 ? -a->offset : a->offset));
+	for (size_t i = 0; i < a->nderefs; i++) {
+		strbuf_addch(sb, ')');
+		if (a->derefs[i])
+			strbuf_addf(sb, " %c %lld", a->derefs[i] < 0 ? '-' : '+',
+				    (long long)(a->derefs[i] < 0 ? -a->derefs[i] : a->derefs[i]));
+	}
+}
+
+void fetch_arg_describe(struct strbuf *sb, const struct fetch_arg *a)
+{
+	char sz[8];
+
+	snprintf(sz, sizeof(sz), "%c%u", a->hex ? 'x' : a->is_signed ? 's' : 'u', a->size * 8);
+	strbuf_addf(sb, "%s = ", a->name);
+	switch (a->base) {
+	case FETCH_CONST:
+		strbuf_addf(sb, "%lld", (long long)a->value);
+		break;
+	case FETCH_REG:
+		strbuf_addf(sb, "(%s)%%%s", sz, dwarf_reg_name(a->reg));
+		if (a->offset)
+			strbuf_addf(sb, " %c %lld", a->offset < 0 ? '-' : '+',
+				    (long long)(a->offset < 0 ? -a->offset : a->offset));
+		break;
+	default:
+		if (a->final == FINAL_BYTES)
+			strbuf_addf(sb, "bytes[%u] at ", a->size);
+		else
+			strbuf_addf(sb, "*(%s *)", sz);
+		strbuf_addch(sb, '(');
+		add_addr(sb, a);
+		strbuf_addch(sb, ')');
+	}
+	if (a->bit_size)
+		strbuf_addf(sb, " bits %u..%u", a->bit_offset, a->bit_offset + a->bit_size - 1);
+	if (a->final == FINAL_STRING)
+		strbuf_addstr(sb, " -> string");
+	strbuf_addf(sb, "  [%s]", a->type_name ? a->type_name : "?");
+}
+
+bool fetch_args_equal(const struct fetch_arg *a, size_t na, const struct fetch_arg *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		const struct fetch_arg *x = &a[i], *y = &b[i];
+
+		if (x->base != y->base || x->reg != y->reg || x->offset != y->offset ||
+		    x->value != y->value || x->nderefs != y->nderefs || x->final != y->final ||
+		    x->size != y->size || x->is_signed != y->is_signed ||
+		    x->bit_offset != y->bit_offset || x->bit_size != y->bit_size)
+			return false;
+		if (x->nderefs && memcmp(x->derefs, y->derefs, x->nderefs * sizeof(*x->derefs)))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_FETCH_H
+#define VTRACE_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/strbuf.h"
+#include "lib/value.h"
+#include "probe/spec.h"
+
+/*
+ * What the resolver hands the prologue generator: for each address a probe
+ * spec lands on, and for each arg, exactly how to fetch it.  The same
+ * structure whether DWARF, BTF or a tracepoint format answered.
+ *
+ * A fetch starts at a base, then follows derefs, then reads the value:
+ *
+ *   FETCH_REG       value = reg + offset                 (no derefs)
+ *   FETCH_MEM_REG   addr  = reg + offset
+ *   FETCH_MEM_PC    addr  = pc + offset                  (a global, position-independent)
+ *   FETCH_CONST     value = value                        (no derefs)
+ *
+ * then for each deref d:   addr = *(u64 *)addr + d
+ * and finally              value = *(size bytes *)addr   (MEM kinds)
+ * A string is then read at value (a char pointer), at most STR_MAX bytes.
+ */
+enum fetch_base {
+	FETCH_REG,
+	FETCH_MEM_REG,
+	FETCH_MEM_PC,
+	FETCH_CONST,
+};
+
+/* DWARF register numbers on x86-64 (the psABI's), which fetches use. */
+enum {
+	DREG_RAX, DREG_RDX, DREG_RCX, DREG_RBX, DREG_RSI, DREG_RDI, DREG_RBP, DREG_RSP,
+	DREG_R8, DREG_R9, DREG_R10, DREG_R11, DREG_R12, DREG_R13, DREG_R14, DREG_R15,
+	DREG_RIP, DREG_NUM,
+};
+
+enum fetch_final {
+	FINAL_INT,		/* an integer (signedness in is_signed), pointer, char, bool, enum */
+	FINAL_STRING,		/* the value is a char pointer: copy the string */
+	FINAL_BYTES,		/* an array or struct: copy size bytes */
+};
+
+struct fetch_arg {
+	char *name;
+	char *type_name;	/* C type of what is printed */
+	enum fetch_base base;
+	int reg;
+	int64_t offset;
+	uint64_t value;
+	int64_t *derefs;
+	size_t nderefs;
+	enum fetch_final final;
+	uint32_t size;		/* bytes read at the end (string: the pointer, 8) */
+	bool is_signed;
+	uint8_t bit_offset;	/* bitfields: bits within the size bytes read */
+	uint8_t bit_size;
+	bool hex;		/* x8..x64 */
+	struct value_type *type;	/* for printing */
+};
+
+struct probe_instance {
+	uint64_t addr;		/* link-time address of the probe */
+	uint64_t file_offset;	/* uprobes: where in the file */
+	char *func;		/* the function the address is in */
+	uint64_t func_offset;	/* addr - that function's entry */
+	char *src_file;
+	int src_line;
+	bool inlined;
+	struct fetch_arg *args;
+	size_t nargs;
+};
+
+struct probe_resolved {
+	char *binary;		/* exec= path, module path, or NULL for vmlinux */
+	bool ret;		/* %return */
+	struct probe_instance *insts;
+	size_t ninsts;
+};
+
+void fetch_arg_free(struct fetch_arg *a);
+void probe_resolved_free(struct probe_resolved *r);
+
+/* One line per fetch, as `vtrace probe --dry-run` prints it, e.g.
+ *   len = *(s32 *)(*(u64 *)(%rdi + 8) + 16)   [int]  */
+void fetch_arg_describe(struct strbuf *sb, const struct fetch_arg *a);
+const char *dwarf_reg_name(int reg);
+/* Two fetches read the same thing the same way (same program serves both). */
+bool fetch_args_equal(const struct fetch_arg *a, size_t na, const struct fetch_arg *b, size_t nb);
+
+#endif

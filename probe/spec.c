@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/error.h"
+#include "lib/strbuf.h"
+#include "probe/spec.h"
+
+static const char *const keys[] = { "exec", "module", "inlines", "force", NULL };
+
+static const struct {
+	const char *name;
+	enum spec_type type;
+} types[] = {
+	{ "u8", TYPE_U8 }, { "u16", TYPE_U16 }, { "u32", TYPE_U32 }, { "u64", TYPE_U64 },
+	{ "s8", TYPE_S8 }, { "s16", TYPE_S16 }, { "s32", TYPE_S32 }, { "s64", TYPE_S64 },
+	{ "x8", TYPE_X8 }, { "x16", TYPE_X16 }, { "x32", TYPE_X32 }, { "x64", TYPE_X64 },
+	{ "string", TYPE_STRING },
+};
+
+const char *spec_type_name(enum spec_type t)
+{
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == t)
+			return types[i].name;
+	return "default";
+}
+
+static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->col = col;
+	err->len = len > 0 ? len : 1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void spec_error_print(const char *where, const char *text, const struct spec_error *err)
+{
+	pr_err("%s: %s", where, err->msg);
+	pr_caret(text, err->col, err->len);
+}
+
+static bool is_ident_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_';
+}
+
+static bool is_ident(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Length of the identifier at s (0 if none). */
+static int ident_len(const char *s)
+{
+	int n = 0;
+
+	if (!is_ident_start(s[0]))
+		return 0;
+	while (is_ident(s[n]))
+		n++;
+	return n;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "y") || !strcmp(v, "1") || !strcmp(v, "true"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "n") || !strcmp(v, "0") || !strcmp(v, "false"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_key(struct spec *s, const char *text, int start, int end, struct spec_error *err)
+{
+	const char *seg = text + start;
+	const char *eq = memchr(seg, '=', end - start);
+	char *key, *val;
+	int i, rc = 0;
+
+	if (!eq)
+		return fail(err, start, end - start, "expected key=value before ';' (keys: exec, module, inlines, force)");
+	key = strndup(seg, eq - seg);
+	val = strndup(eq + 1, text + end - eq - 1);
+	for (i = 0; keys[i]; i++)
+		if (!strcmp(key, keys[i]))
+			break;
+	if (!keys[i]) {
+		rc = fail(err, start, eq - seg, "unknown key '%s'; the keys are exec=PATH, module=NAME, "
+			  "inlines=yes|no and force=yes|no", key);
+	} else if (!*val) {
+		rc = fail(err, eq - text + 1, 1, "'%s=' needs a value", key);
+	} else if (!strcmp(key, "exec")) {
+		free(s->exec);
+		s->exec = val;
+		val = NULL;
+	} else if (!strcmp(key, "module")) {
+		free(s->module);
+		s->module = val;
+		val = NULL;
+	} else if (parse_bool(val, !strcmp(key, "inlines") ? &s->inlines : &s->force)) {
+		rc = fail(err, eq - text + 1, strlen(val), "'%s' takes yes or no, not '%s'", key, val);
+	}
+	free(key);
+	free(val);
+	return rc;
+}
+
+static int parse_number(const char *s, int col, unsigned long *out, int *len, struct spec_error *err,
+			const char *what)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	if (errno || end == s || (*end && !isspace((unsigned char)*end)))
+		return fail(err, col, 1, "%s must be a number (decimal or 0x hex)", what);
+	*len = end - s;
+	return 0;
+}
+
+/*
+ * POINT (text[start, end)): FUNC[@FILE] [+OFF | :RELLINE | %return] | FILE:LINE | 0xADDR
+ */
+static int parse_point(struct spec *s, const char *text, int start, int end, struct spec_error *err)
+{
+	char *pt = strndup(text + start, end - start);
+	const char *p = pt;
+	size_t n;
+	int len, rc = 0;
+
+	s->point_col = start;
+	s->point_len = end - start;
+	if (!*p) {
+		free(pt);
+		return fail(err, start, 1, "expected a probe point after '=' (FUNC, FILE:LINE or 0xADDR)");
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		unsigned long a;
+
+		s->point = POINT_ADDR;
+		rc = parse_number(p, start, &a, &len, err, "an address");
+		s->addr = a;
+		free(pt);
+		return rc;
+	}
+
+	n = strcspn(p, "@+:%");
+	if (!n) {
+		free(pt);
+		return fail(err, start, 1, "expected a function name or FILE:LINE");
+	}
+	s->point = POINT_FUNC;
+	s->func = strndup(p, n);
+	s->func_col = start;
+	p += n;
+	if (*p == '@') {
+		size_t fn = strcspn(p + 1, "+:%");
+
+		if (!fn) {
+			rc = fail(err, start + (p - pt) + 1, 1, "expected a file name after '@'");
+			goto out;
+		}
+		s->file = strndup(p + 1, fn);
+		s->file_col = start + (p - pt) + 1;
+		p += 1 + fn;
+	}
+	s->suffix_col = start + (p - pt);
+	switch (*p) {
+	case 0:
+		break;
+	case '+': {
+		unsigned long off;
+
+		rc = parse_number(p + 1, s->suffix_col + 1, &off, &len, err, "the offset after '+'");
+		if (rc)
+			goto out;
+		s->offset = off;
+		s->has_offset = true;
+		p += 1 + len;
+		break;
+	}
+	case ':': {
+		unsigned long line;
+
+		rc = parse_number(p + 1, s->suffix_col + 1, &line, &len, err, "the line after ':'");
+		if (rc)
+			goto out;
+		p += 1 + len;
+		/* "name.c:12" is a source line; "func:3" a line relative to func. */
+		if (!s->file && (strchr(s->func, '.') || strchr(s->func, '/'))) {
+			s->point = POINT_LINE;
+			s->file = s->func;
+			s->file_col = s->func_col;
+			s->func = NULL;
+		} else {
+			s->has_relline = true;
+		}
+		s->line = line;
+		break;
+	}
+	case '%':
+		if (strcmp(p, "%return")) {
+			rc = fail(err, s->suffix_col, strlen(p), "expected %%return");
+			goto out;
+		}
+		s->ret = true;
+		p += 7;
+		break;
+	}
+	if (*p)
+		rc = fail(err, start + (p - pt), strlen(p), "unexpected '%s' after the probe point", p);
+	else if (s->point == POINT_FUNC && !ident_len(s->func))
+		rc = fail(err, s->func_col, strlen(s->func), "'%s' is not a function name", s->func);
+out:
+	free(pt);
+	return rc;
+}
+
+static int add_step(struct spec_arg *a, enum spec_step_kind kind, char *field, long index, int col)
+{
+	struct spec_step *ns = realloc(a->steps, (a->nsteps + 1) * sizeof(*ns));
+
+	if (!ns) {
+		free(field);
+		return -ENOMEM;
+	}
+	a->steps = ns;
+	a->steps[a->nsteps++] = (struct spec_step){ kind, field, index, col };
+	return 0;
+}
+
+/* The name an unnamed arg prints under: its last field or variable, with indexes. */
+static char *derive_name(const struct spec_arg *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t last = 0;
+	bool have_field = false;
+
+	switch (a->kind) {
+	case EXPR_RETVAL: return strdup("retval");
+	case EXPR_PARAMS: return strdup("$params");
+	case EXPR_VARS: return strdup("$vars");
+	default: break;
+	}
+	for (size_t i = 0; i < a->nsteps; i++) {
+		if (a->steps[i].kind != STEP_INDEX) {
+			last = i;
+			have_field = true;
+		}
+	}
+	strbuf_addstr(&sb, have_field ? a->steps[last].field : a->var);
+	for (size_t i = have_field ? last + 1 : 0; i < a->nsteps; i++)
+		strbuf_addf(&sb, "[%ld]", a->steps[i].index);
+	return strbuf_detach(&sb);
+}
+
+/* ARG (text[start, end)): [NAME=] EXPR [:TYPE] */
+static int parse_arg(struct spec_arg *a, const char *text, int start, int end, struct spec_error *err)
+{
+	const char *s = text + start, *e = text + end, *p;
+	int n, rc;
+
+	memset(a, 0, sizeof(*a));
+	a->text = strndup(s, end - start);
+	a->col = start;
+	a->len = end - start;
+
+	n = ident_len(s);
+	if (n && s + n < e && s[n] == '=') {
+		a->name = strndup(s, n);
+		a->named = true;
+		s += n + 1;
+	}
+	p = s;
+	if (p >= e)
+		return fail(err, p - text, 1, "expected an expression after '='");
+	if (*p == '$') {
+		n = ident_len(p + 1);
+		if (n == 6 && !strncmp(p + 1, "retval", 6))
+			a->kind = EXPR_RETVAL;
+		else if (n == 6 && !strncmp(p + 1, "params", 6))
+			a->kind = EXPR_PARAMS;
+		else if (n == 4 && !strncmp(p + 1, "vars", 4))
+			a->kind = EXPR_VARS;
+		else
+			return fail(err, p - text, n + 1, "unknown '$%.*s'; use $retval, $params or $vars",
+				    n, p + 1);
+		p += n + 1;
+		if (a->kind != EXPR_RETVAL && p < e && *p != ':')
+			return fail(err, p - text, e - p, "$params and $vars take no fields or type");
+	} else {
+		if (*p == '%' || *p == '@') {
+			a->kind = *p == '%' ? EXPR_REG : EXPR_GLOBAL;
+			p++;
+		} else {
+			a->kind = EXPR_VAR;
+		}
+		n = ident_len(p);
+		if (!n)
+			return fail(err, p - text, 1, "expected a %s name",
+				    a->kind == EXPR_REG ? "register" : "variable");
+		a->var = strndup(p, n);
+		p += n;
+	}
+	while (p < e && *p != ':') {
+		int col = p - text;
+
+		if (p[0] == '-' && p + 1 < e && p[1] == '>') {
+			n = ident_len(p + 2);
+			if (!n)
+				return fail(err, col + 2, 1, "expected a field name after '->'");
+			rc = add_step(a, STEP_ARROW, strndup(p + 2, n), 0, col);
+			p += 2 + n;
+		} else if (*p == '.') {
+			n = ident_len(p + 1);
+			if (!n)
+				return fail(err, col + 1, 1, "expected a field name after '.'");
+			rc = add_step(a, STEP_DOT, strndup(p + 1, n), 0, col);
+			p += 1 + n;
+		} else if (*p == '[') {
+			char *endp;
+			long idx;
+
+			errno = 0;
+			idx = strtol(p + 1, &endp, 0);
+			if (errno || endp == p + 1 || endp >= e || *endp != ']')
+				return fail(err, col, 1, "expected [INDEX] with a whole number");
+			rc = add_step(a, STEP_INDEX, NULL, idx, col);
+			p = endp + 1;
+		} else {
+			return fail(err, col, 1, "unexpected '%c' in '%s' (fields are ->NAME, .NAME or [INDEX])",
+				    *p, a->text);
+		}
+		if (rc)
+			return rc;
+	}
+	if (p < e && *p == ':') {
+		size_t i;
+
+		a->type_col = p - text + 1;
+		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if ((size_t)(e - p - 1) == strlen(types[i].name) &&
+			    !strncmp(p + 1, types[i].name, e - p - 1))
+				break;
+		if (i == sizeof(types) / sizeof(types[0]))
+			return fail(err, a->type_col, e - p - 1, "unknown type '%.*s'; use u8..u64, "
+				    "s8..s64, x8..x64 or string", (int)(e - p - 1), p + 1);
+		a->type = types[i].type;
+	}
+	if (!a->name)
+		a->name = derive_name(a);
+	return 0;
+}
+
+static int parse_args(struct spec *s, const char *text, const char *p, struct spec_error *err)
+{
+	while (*p) {
+		const char *start;
+		struct spec_arg *na;
+		int rc;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		na = realloc(s->args, (s->nargs + 1) * sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		s->args = na;
+		rc = parse_arg(&s->args[s->nargs], text, start - text, p - text, err);
+		s->nargs++;
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < s->nargs; i++) {
+		const struct spec_arg *a = &s->args[i];
+
+		if (a->kind == EXPR_RETVAL && !s->ret && s->point != POINT_RAW_TP && s->point != POINT_TP)
+			return fail(err, a->col, a->len, "$retval is only known at a function's "
+				    "return: add %%return to the probe point");
+		if (s->ret && (a->kind == EXPR_VAR || a->kind == EXPR_VARS))
+			return fail(err, a->col, a->len, "at %%return the function's locals are gone; "
+				    "fetch $retval, @GLOBALs, or probe a line before the return");
+	}
+	return 0;
+}
+
+static int parse_tracepoint(struct spec *s, const char *text, const char *p, struct spec_error *err)
+{
+	const char *name = strchr(p, '/') + 1, *end = name;
+
+	while (*end && !isspace((unsigned char)*end))
+		end++;
+	if (s->point == POINT_TP) {
+		const char *slash = memchr(name, '/', end - name);
+
+		if (!slash || slash == name || slash + 1 == end)
+			return fail(err, name - text, end - name, "expected tp/CATEGORY/NAME");
+		s->category = strndup(name, slash - name);
+		name = slash + 1;
+	}
+	if (name == end)
+		return fail(err, name - text, 1, "expected a tracepoint name");
+	s->func = strndup(name, end - name);
+	s->func_col = name - text;
+	s->event = strdup(s->func);
+	s->event_col = s->func_col;
+	return parse_args(s, text, end, err);
+}
+
+int spec_parse(const char *text, struct spec *s, struct spec_error *err)
+{
+	const char *p, *main_start, *tok_end, *eq, *colon;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	memset(err, 0, sizeof(*err));
+	s->inlines = true;
+	s->text = strdup(text);
+	if (!s->text)
+		return -ENOMEM;
+
+	/* key=value; pairs come first */
+	main_start = text;
+	for (p = text; (p = strchr(main_start, ';')); main_start = p + 1) {
+		while (isspace((unsigned char)*main_start))
+			main_start++;
+		rc = parse_key(s, text, main_start - text, p - text, err);
+		if (rc)
+			goto fail;
+	}
+	while (isspace((unsigned char)*main_start))
+		main_start++;
+	if (!*main_start) {
+		rc = fail(err, main_start - text, 1, "expected EVENT=POINT after the keys");
+		goto fail;
+	}
+
+	if (!strncmp(main_start, "raw_tp/", 7) || !strncmp(main_start, "raw_tracepoint/", 15)) {
+		s->point = POINT_RAW_TP;
+		rc = parse_tracepoint(s, text, main_start, err);
+		goto done;
+	}
+	if (!strncmp(main_start, "tp/", 3) || !strncmp(main_start, "tracepoint/", 11)) {
+		s->point = POINT_TP;
+		rc = parse_tracepoint(s, text, main_start, err);
+		goto done;
+	}
+
+	tok_end = main_start;
+	while (*tok_end && !isspace((unsigned char)*tok_end))
+		tok_end++;
+	eq = memchr(main_start, '=', tok_end - main_start);
+	if (!eq) {
+		rc = fail(err, main_start - text, tok_end - main_start,
+			  "expected EVENT=POINT (for example: myevent=func+4), not '%.*s'",
+			  (int)(tok_end - main_start), main_start);
+		goto fail;
+	}
+	colon = memchr(main_start, ':', eq - main_start);
+	if (colon) {
+		s->group = strndup(main_start, colon - main_start);
+		if (!ident_len(s->group) || (int)strlen(s->group) != ident_len(s->group)) {
+			rc = fail(err, main_start - text, colon - main_start, "'%s' is not a group name",
+				  s->group);
+			goto fail;
+		}
+		main_start = colon + 1;
+	}
+	s->event = strndup(main_start, eq - main_start);
+	s->event_col = main_start - text;
+	if (!ident_len(s->event) || (int)strlen(s->event) != ident_len(s->event)) {
+		rc = fail(err, s->event_col, eq - main_start > 0 ? eq - main_start : 1,
+			  "'%s' is not an event name (letters, digits and _)", s->event);
+		goto fail;
+	}
+	rc = parse_point(s, text, eq + 1 - text, tok_end - text, err);
+	if (rc)
+		goto fail;
+	rc = parse_args(s, text, tok_end, err);
+done:
+	if (!rc)
+		return 0;
+fail:
+	spec_free(s);
+	return rc;
+}
+
+void spec_free(struct spec *s)
+{
+	for (size_t i = 0; i < s->nargs; i++) {
+		struct spec_arg *a = &s->args[i];
+
+		for (size_t j = 0; j < a->nsteps; j++)
+			free(a->steps[j].field);
+		free(a->steps);
+		free(a->name);
+		free(a->var);
+		free(a->text);
+	}
+	free(s->args);
+	free(s->text);
+	free(s->exec);
+	free(s->module);
+	free(s->group);
+	free(s->event);
+	free(s->func);
+	free(s->file);
+	free(s->category);
+	memset(s, 0, sizeof(*s));
+}

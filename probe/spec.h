@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_SPEC_H
+#define VTRACE_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A probe spec, as a section name or a command-line argument:
+ *
+ *   [key=value;]... [GROUP:]EVENT=POINT [ARG]...
+ *   raw_tp/NAME [ARG]...        tp/CATEGORY/NAME [ARG]...
+ *
+ *   POINT := FUNC[@FILE] [+OFF | :RELLINE | %return] | FILE:LINE | 0xADDR
+ *   ARG   := [NAME=] EXPR [:TYPE]
+ *   EXPR  := VAR { ->FIELD | .FIELD | [INDEX] } | $retval | $params | $vars
+ *            | %REG | @GLOBAL { ... }
+ *   TYPE  := u8 u16 u32 u64 s8 s16 s32 s64 x8 x16 x32 x64 string
+ *
+ * Parsing is syntax only; what the names mean is the resolver's business.
+ * Every piece keeps its column so that errors can point at it.
+ */
+
+enum spec_point_kind {
+	POINT_FUNC,		/* FUNC[@FILE] [+OFF | :RELLINE | %return] */
+	POINT_LINE,		/* FILE:LINE */
+	POINT_ADDR,		/* 0xADDR */
+	POINT_RAW_TP,		/* raw_tp/NAME */
+	POINT_TP,		/* tp/CATEGORY/NAME */
+};
+
+enum spec_expr_kind {
+	EXPR_VAR,		/* a variable in scope */
+	EXPR_GLOBAL,		/* @NAME */
+	EXPR_REG,		/* %REG */
+	EXPR_RETVAL,		/* $retval */
+	EXPR_PARAMS,		/* $params */
+	EXPR_VARS,		/* $vars */
+};
+
+enum spec_step_kind { STEP_ARROW, STEP_DOT, STEP_INDEX };
+
+struct spec_step {
+	enum spec_step_kind kind;
+	char *field;		/* ARROW, DOT */
+	long index;		/* INDEX */
+	int col;
+};
+
+enum spec_type {
+	TYPE_DEFAULT = 0,	/* the variable's own C type */
+	TYPE_U8, TYPE_U16, TYPE_U32, TYPE_U64,
+	TYPE_S8, TYPE_S16, TYPE_S32, TYPE_S64,
+	TYPE_X8, TYPE_X16, TYPE_X32, TYPE_X64,
+	TYPE_STRING,		/* a char pointer followed to a NUL-terminated string */
+};
+
+struct spec_arg {
+	char *name;		/* NAME= given, else derived from the expression */
+	bool named;
+	enum spec_expr_kind kind;
+	char *var;		/* VAR, GLOBAL, REG */
+	struct spec_step *steps;
+	size_t nsteps;
+	enum spec_type type;
+	char *text;		/* the arg as written */
+	int col, len;		/* where it is in the spec */
+	int type_col;
+};
+
+struct spec {
+	char *text;
+	char *exec;		/* exec=PATH: a user binary (uprobe) */
+	char *module;		/* module=NAME: a kernel module */
+	bool inlines;		/* inlines=yes|no (default yes) */
+	bool force;		/* force=yes|no */
+	char *group;
+	char *event;
+	int event_col;
+
+	enum spec_point_kind point;
+	char *func;		/* POINT_FUNC; raw_tp / tp name */
+	char *file;		/* @FILE, FILE:LINE */
+	char *category;		/* tp category */
+	int func_col, file_col, point_col, point_len;
+	unsigned long offset;	/* +OFF */
+	bool has_offset;
+	long line;		/* FILE:LINE, or FUNC:RELLINE when has_relline */
+	bool has_relline;
+	bool ret;		/* %return */
+	uint64_t addr;		/* 0xADDR */
+	int suffix_col;
+
+	struct spec_arg *args;
+	size_t nargs;
+};
+
+struct spec_error {
+	int col;		/* where in the spec */
+	int len;		/* how many columns to underline */
+	char msg[512];		/* what is wrong and what to do */
+};
+
+/* 0, or -EINVAL with err filled. */
+int spec_parse(const char *text, struct spec *spec, struct spec_error *err);
+void spec_free(struct spec *spec);
+
+/* "u32", "string", ... */
+const char *spec_type_name(enum spec_type t);
+
+/* Prints "vtrace: WHERE: MSG" then the spec with a caret line. */
+void spec_error_print(const char *where, const char *text, const struct spec_error *err);
+
+#endif
