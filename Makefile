@@ -9,7 +9,7 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= gcc
 CLANG ?= clang
 PKG_CONFIG ?= pkg-config
-PKGS := libbpf libdw libelf libtraceevent
+PKGS := libbpf libdw libelf libtraceevent capstone
 
 VERSION := 0.1.0
 ifeq ($(V),1)
@@ -44,7 +44,7 @@ endef
 PLAIN_LIB := $(call objs,$(O),$(LIB_SRCS)) $(O)/bpf/embed.o
 SAN_LIB := $(call objs,$(O)/san,$(LIB_SRCS)) $(O)/san/bpf/embed.o
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
-UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS)) $(O)/tests/tools/fetch-eval
 # Each target program is built by gcc and clang at -O0 and -O2.
 TARGET_VARIANTS := gcc-O0 gcc-O2 clang-O0 clang-O2
 TARGET_BINS := $(foreach v,$(TARGET_VARIANTS),$(patsubst tests/targets/%.c,$(O)/targets/%-$(v),$(TARGET_SRCS)))
@@ -87,6 +87,11 @@ $(O)/bpf/embed.o $(O)/san/bpf/embed.o: bpf/embed.S $(BPF_OBJS) $(EMBEDDED)
 	@mkdir -p $(dir $@)
 	$(call msg,AS,$@)
 	$(Q)$(CC) -c -I. -I$(O) -o $@ bpf/embed.S
+
+$(O)/tests/tools/fetch-eval: tests/tools/fetch_eval.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(O)/tests/test_%: tests/unit/test_%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)

@@ -48,7 +48,8 @@ static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
 void spec_error_print(const char *where, const char *text, const struct spec_error *err)
 {
 	pr_err("%s: %s", where, err->msg);
-	pr_caret(text, err->col, err->len);
+	if (err->len > 0)
+		pr_caret(text, err->col, err->len);
 }
 
 static bool is_ident_start(char c)

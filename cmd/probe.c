@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtrace probe: what can be probed and what a spec resolves to, without
+ * loading anything (perf probe -F/-L/-V, and --dry-run).
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/builtin.h"
+#include "lib/error.h"
+#include "probe/dwarf.h"
+#include "probe/resolve.h"
+
+enum mode { MODE_NONE, MODE_FUNCS, MODE_LINES, MODE_VARS, MODE_DRY_RUN };
+
+struct probe_opts {
+	enum mode mode;
+	const char *binary;
+	const char *arg;
+};
+
+enum { OPT_FUNCS = 0x100, OPT_LINES, OPT_VARS, OPT_DRY_RUN };
+
+static const struct argp_option options[] = {
+	{ "exec", 'x', "BIN", 0, "The executable or library (DWARF from it, its debuglink or build id)", 0 },
+	{ "funcs", OPT_FUNCS, NULL, 0, "List the functions that can be probed (optionally matching GLOB)", 0 },
+	{ "lines", OPT_LINES, "FUNC", 0, "List FUNC's source lines that can be probed", 0 },
+	{ "vars", OPT_VARS, "POINT", 0, "List the variables at POINT (FUNC, FUNC+OFF, FUNC:RELLINE, FILE:LINE)", 0 },
+	{ "dry-run", OPT_DRY_RUN, "SPEC", 0, "Resolve SPEC and print every instance and fetch", 0 },
+	{ "verbose", 'v', NULL, 0, "Say more", 0 },
+	{ 0 }
+};
+
+static const char doc[] =
+	"Show what can be probed, and what a probe spec resolves to.\v"
+	"Examples:\n"
+	"  vtrace probe --funcs -x ./app 'handle_*'\n"
+	"  vtrace probe --lines handle_request -x ./app\n"
+	"  vtrace probe --vars handle_request+16 -x ./app\n"
+	"  vtrace probe --dry-run 'exec=./app;ev=handle_request req->hdr.len req->path:string'\n";
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct probe_opts *o = state->input;
+	enum mode m = MODE_NONE;
+
+	switch (key) {
+	case 'x':
+		o->binary = arg;
+		return 0;
+	case 'v':
+		verbose++;
+		return 0;
+	case OPT_FUNCS: m = MODE_FUNCS; break;
+	case OPT_LINES: m = MODE_LINES; break;
+	case OPT_VARS: m = MODE_VARS; break;
+	case OPT_DRY_RUN: m = MODE_DRY_RUN; break;
+	case ARGP_KEY_ARG:
+		if (o->mode != MODE_FUNCS || o->arg)
+			argp_error(state, "unexpected '%s'", arg);
+		o->arg = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->mode == MODE_NONE)
+			argp_error(state, "say what to show: --funcs, --lines, --vars or --dry-run");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	if (o->mode != MODE_NONE)
+		argp_error(state, "--funcs, --lines, --vars and --dry-run exclude each other");
+	o->mode = m;
+	o->arg = arg;
+	return 0;
+}
+
+static int open_binary(const char *path, struct dwarf_file *df)
+{
+	int rc;
+
+	if (!path) {
+		pr_err("which binary? give -x BIN (kernel listings come with BTF support)");
+		return -EINVAL;
+	}
+	rc = dwarf_file_open(path, df);
+	if (rc == -ENODATA)
+		pr_err("%s has no debug info: rebuild it with -g, or install its -dbgsym package", path);
+	else if (rc)
+		pr_err("%s: %s", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+	return rc;
+}
+
+static int dry_run(const char *text, const char *binary)
+{
+	struct spec spec;
+	struct spec_error err;
+	struct probe_resolved r;
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	rc = spec_parse(text, &spec, &err);
+	if (rc) {
+		spec_error_print("spec", text, &err);
+		return 1;
+	}
+	rc = probe_resolve(&spec, binary, &r, &err);
+	if (rc) {
+		spec_error_print(spec.event ? spec.event : "spec", text, &err);
+		spec_free(&spec);
+		return 1;
+	}
+	printf("%s: %zu instance%s in %s%s\n", spec.event, r.ninsts, r.ninsts == 1 ? "" : "s",
+	       r.binary ? r.binary : "the kernel", r.ret ? " (return probe)" : "");
+	for (size_t i = 0; i < r.ninsts; i++) {
+		struct probe_instance *in = &r.insts[i];
+
+		printf("  %s+%llu at 0x%llx (file offset 0x%llx)%s", in->func,
+		       (unsigned long long)in->func_offset, (unsigned long long)in->addr,
+		       (unsigned long long)in->file_offset, in->inlined ? " inlined" : "");
+		if (in->src_file)
+			printf(" %s:%d", in->src_file, in->src_line);
+		printf("\n");
+		for (size_t j = 0; j < in->nargs; j++) {
+			strbuf_reset(&sb);
+			fetch_arg_describe(&sb, &in->args[j]);
+			printf("    %s\n", sb.buf);
+		}
+	}
+	strbuf_release(&sb);
+	probe_resolved_free(&r);
+	spec_free(&spec);
+	return 0;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, "[GLOB]", doc, NULL, NULL, NULL };
+	struct probe_opts o = { 0 };
+	struct dwarf_file df;
+	struct strbuf out = STRBUF_INIT;
+	int rc = 0;
+
+	argv[0] = "vtrace probe";
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return 2;
+	if (o.mode == MODE_DRY_RUN)
+		return dry_run(o.arg, o.binary);
+	if (open_binary(o.binary, &df)) {
+		dwarf_file_close(&df);
+		return 1;
+	}
+	switch (o.mode) {
+	case MODE_FUNCS:
+		rc = dwarf_list_funcs(&df, o.arg, &out);
+		break;
+	case MODE_LINES:
+		rc = dwarf_list_lines(&df, o.arg, &out);
+		if (rc == -ENOENT)
+			pr_err("no function '%s' in %s's debug info", o.arg, o.binary);
+		break;
+	case MODE_VARS: {
+		struct spec spec;
+		struct spec_error err;
+		char *text;
+
+		if (asprintf(&text, "vars=%s", o.arg) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = spec_parse(text, &spec, &err);
+		if (!rc) {
+			rc = dwarf_list_vars(&df, &spec, &out, &err);
+			spec_free(&spec);
+		}
+		if (rc) {
+			/* point at the user's text, not ours */
+			err.col = err.col >= 5 ? err.col - 5 : 0;
+			spec_error_print("--vars", o.arg, &err);
+		}
+		free(text);
+		break;
+	}
+	default:
+		break;
+	}
+	if (!rc)
+		fputs(out.buf ? out.buf : "", stdout);
+	strbuf_release(&out);
+	dwarf_file_close(&df);
+	return rc ? 1 : 0;
+}
