@@ -117,9 +117,15 @@ static int dry_run(const char *text, const char *binary)
 	for (size_t i = 0; i < r.ninsts; i++) {
 		struct probe_instance *in = &r.insts[i];
 
-		printf("  %s+%llu at 0x%llx (file offset 0x%llx)%s", in->func,
-		       (unsigned long long)in->func_offset, (unsigned long long)in->addr,
-		       (unsigned long long)in->file_offset, in->inlined ? " inlined" : "");
+		if (r.target == TARGET_USER)
+			printf("  %s+%llu at 0x%llx (file offset 0x%llx)%s", in->func,
+			       (unsigned long long)in->func_offset, (unsigned long long)in->addr,
+			       (unsigned long long)in->file_offset, in->inlined ? " inlined" : "");
+		else if (r.target == TARGET_KERNEL)
+			printf("  %s+%llu%s", in->func, (unsigned long long)in->func_offset,
+			       in->inlined ? " inlined" : "");
+		else
+			printf("  %s %s", r.target == TARGET_TP ? "tracepoint" : "raw tracepoint", in->func);
 		if (in->src_file)
 			printf(" %s:%d", in->src_file, in->src_line);
 		printf("\n");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,11 @@ static struct value_type *build(const struct btf *btf, __u32 id, int depth, cons
 		if (!v->elem)
 			goto fail;
 		v->size = v->count * v->elem->size;
+		if (!alias) {
+			free(v->name);
+			if (asprintf(&v->name, "%s[%u]", v->elem->name, v->count) < 0)
+				v->name = NULL;
+		}
 		break;
 	}
 	case BTF_KIND_STRUCT:

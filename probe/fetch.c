@@ -12,6 +12,8 @@ static const char *const reg_names[DREG_NUM] = {
 
 const char *dwarf_reg_name(int reg)
 {
+	if (reg == DREG_CTX)
+		return "ctx";
 	return reg >= 0 && reg < DREG_NUM ? reg_names[reg] : "?";
 }
 

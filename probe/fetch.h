@@ -38,6 +38,7 @@ enum {
 	DREG_RAX, DREG_RDX, DREG_RCX, DREG_RBX, DREG_RSI, DREG_RDI, DREG_RBP, DREG_RSP,
 	DREG_R8, DREG_R9, DREG_R10, DREG_R11, DREG_R12, DREG_R13, DREG_R14, DREG_R15,
 	DREG_RIP, DREG_NUM,
+	DREG_CTX = DREG_NUM,	/* the program's context: raw_tp u64 args[], a tp record */
 };
 
 enum fetch_final {
@@ -76,7 +77,15 @@ struct probe_instance {
 	size_t nargs;
 };
 
+enum probe_target {
+	TARGET_USER,		/* uprobes on binary */
+	TARGET_KERNEL,		/* kprobes on vmlinux or a module */
+	TARGET_RAW_TP,
+	TARGET_TP,
+};
+
 struct probe_resolved {
+	enum probe_target target;
 	char *binary;		/* exec= path, module path, or NULL for vmlinux */
 	bool ret;		/* %return */
 	struct probe_instance *insts;

@@ -4,8 +4,95 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/btf_resolve.h"
 #include "probe/dwarf.h"
+#include "probe/elf.h"
 #include "probe/resolve.h"
+
+/* Can the spec do without DWARF: a symbol (+OFF) or an address, registers only? */
+static bool needs_dwarf(const struct spec *s)
+{
+	if (s->point != POINT_FUNC && s->point != POINT_ADDR)
+		return true;
+	if (s->has_relline || s->file)
+		return true;
+	for (size_t i = 0; i < s->nargs; i++)
+		if (s->args[i].kind != EXPR_REG && !(s->ret && s->args[i].kind == EXPR_RETVAL))
+			return true;
+	return false;
+}
+
+/* A user binary without debug info: the symbol table gives the address. */
+static int symbol_resolve(const struct spec *s, const char *path, struct probe_resolved *out,
+			  struct spec_error *err)
+{
+	struct probe_instance *in;
+	uint64_t addr = s->addr, size = 0, off;
+
+	if (s->point == POINT_FUNC) {
+		if (elf_func_offset(path, s->func, &addr, &size, &off)) {
+			err->col = s->func_col;
+			err->len = strlen(s->func);
+			snprintf(err->msg, sizeof(err->msg), "no function '%s' in %s's symbol table (and "
+				 "no debug info)", s->func, path);
+			return -ENOENT;
+		}
+		if (s->has_offset && size && s->offset >= size) {
+			err->col = s->suffix_col;
+			err->len = 1;
+			snprintf(err->msg, sizeof(err->msg), "+%lu is past the end of %s (%llu bytes)",
+				 s->offset, s->func, (unsigned long long)size);
+			return -EINVAL;
+		}
+		addr += s->offset;
+	}
+	out->target = TARGET_USER;
+	out->ret = s->ret;
+	out->binary = strdup(path);
+	out->insts = calloc(1, sizeof(*out->insts));
+	if (!out->insts)
+		return -ENOMEM;
+	out->ninsts = 1;
+	in = &out->insts[0];
+	in->addr = addr;
+	in->func = strdup(s->func ? s->func : "?");
+	in->func_offset = s->offset;
+	in->file_offset = addr;
+	{
+		uint64_t a2, sz2, fo;
+
+		if (s->func && !elf_func_offset(path, s->func, &a2, &sz2, &fo))
+			in->file_offset = fo + s->offset;
+	}
+	for (size_t i = 0; i < s->nargs; i++) {
+		const struct spec_arg *sa = &s->args[i];
+		struct fetch_arg a = { .base = FETCH_REG, .final = FINAL_INT, .size = 8, .hex = true };
+		struct fetch_arg *na;
+		static const char *const names[] = { "ax", "dx", "cx", "bx", "si", "di", "bp", "sp",
+			"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ip" };
+
+		a.reg = sa->kind == EXPR_RETVAL ? DREG_RAX : -1;
+		for (int r = 0; a.reg < 0 && r < DREG_NUM; r++)
+			if (!strcmp(sa->var, names[r]) || (sa->var[0] == 'r' && !strcmp(sa->var + 1, names[r])) ||
+			    (sa->var[0] == 'e' && !strcmp(sa->var + 1, names[r])))
+				a.reg = r;
+		if (a.reg < 0) {
+			err->col = sa->col;
+			err->len = sa->len;
+			snprintf(err->msg, sizeof(err->msg), "unknown register '%%%s'", sa->var);
+			probe_resolved_free(out);
+			return -EINVAL;
+		}
+		a.name = strdup(sa->name);
+		a.type_name = strdup("u64");
+		na = realloc(in->args, (in->nargs + 1) * sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		in->args = na;
+		in->args[in->nargs++] = a;
+	}
+	return 0;
+}
 
 int probe_resolve(const struct spec *s, const char *binary, struct probe_resolved *out,
 		  struct spec_error *err)
@@ -15,16 +102,17 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (s->point == POINT_RAW_TP || s->point == POINT_TP || (!path && !s->module)) {
-		err->col = s->point_col;
-		err->len = 1;
-		snprintf(err->msg, sizeof(err->msg), "kernel probes without DWARF are not resolved "
-			 "by this version; give exec=PATH or module=NAME");
-		return -EOPNOTSUPP;
-	}
+	if (s->point == POINT_TP)
+		return tp_resolve(s, out, err);
+	if (s->point == POINT_RAW_TP || (!path && !s->module))
+		return btf_resolve(s, out, err);
 	if (!path)
 		path = s->module;
 	rc = dwarf_file_open(path, &df);
+	if (rc == -ENODATA && !needs_dwarf(s)) {
+		dwarf_file_close(&df);
+		return symbol_resolve(s, path, out, err);
+	}
 	if (rc) {
 		/* Underline exec=PATH in the spec; a -x path is not in it. */
 		const char *in_spec = binary ? NULL : strstr(s->text, "exec=");
@@ -42,8 +130,15 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 		return rc;
 	}
 	rc = dwarf_resolve(&df, s, out, err);
-	if (!rc)
+	if (rc == -ENOENT && !needs_dwarf(s)) {
+		/* debug info that does not cover the function (libc's, say) */
+		dwarf_file_close(&df);
+		return symbol_resolve(s, path, out, err);
+	}
+	if (!rc) {
 		out->binary = strdup(path);
+		out->target = s->module && !binary && !s->exec ? TARGET_KERNEL : TARGET_USER;
+	}
 	dwarf_file_close(&df);
 	return rc;
 }
