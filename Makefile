@@ -124,18 +124,26 @@ examples/target: examples/target.c
 
 # The README's test command.  Unit tests and native integration tests, then
 # the kernel tests inside the VM test bed (when it exists).
+FUZZ_BINS := $(O)/fuzz/fuzz_spec
+
+$(O)/fuzz/fuzz_spec: tests/fuzz/fuzz_spec.c probe/spec.c lib/strbuf.c lib/error.c
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -o $@ $^
+
 check: deps
-	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS)
+	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(FUZZ_BINS)
 	@tests/run
 
 check-native: deps
-	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS)
+	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(FUZZ_BINS)
 	@tests/run --native
 
 install: vtrace
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 vtrace $(DESTDIR)$(BINDIR)/vtrace
 	install -m 644 Documentation/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 Documentation/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
 	rm -rf $(O) vtrace examples/target
