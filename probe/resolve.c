@@ -131,9 +131,14 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 	}
 	rc = dwarf_resolve(&df, s, out, err);
 	if (rc == -ENOENT && !needs_dwarf(s)) {
-		/* debug info that does not cover the function (libc's, say) */
-		dwarf_file_close(&df);
-		return symbol_resolve(s, path, out, err);
+		/* Debug info that does not cover the function (libc's, say): the
+		 * symbol table may; if not, the DWARF error is the better one. */
+		struct spec_error sym_err;
+
+		if (!symbol_resolve(s, path, out, &sym_err)) {
+			dwarf_file_close(&df);
+			return 0;
+		}
 	}
 	if (!rc) {
 		out->binary = strdup(path);
