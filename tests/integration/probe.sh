@@ -79,7 +79,7 @@ expect_error "only-inlined function with %return" "'weigh' is only inlined in" "
 
 # Without DWARF for the function, the symbol table places it (checked with nm)
 LIBC=$(ldd "$BIN" | sed -n 's/.*libc.so.6 => \([^ ]*\).*/\1/p')
-want=$(nm -D --defined-only "$LIBC" | awk '$3 == "malloc" {print $1; exit}')
+want=$(nm -D --defined-only "$LIBC" | awk '$3 == "malloc" || $3 ~ /^malloc@/ {print $1; exit}')
 got=$("$VTRACE" probe --dry-run "exec=$LIBC;ev=malloc %di" | sed -n 's/.* at 0x\([0-9a-f]*\) .*/\1/p')
 if [ -n "$want" ] && [ "$((0x$want))" = "$((0x${got:-0}))" ]; then
 	ok "a library function without DWARF: the symbol's address (nm says 0x$want)"
