@@ -11,6 +11,7 @@
 
 #include "cmd/builtin.h"
 #include "lib/error.h"
+#include "probe/btf_resolve.h"
 #include "probe/dwarf.h"
 #include "probe/resolve.h"
 
@@ -82,7 +83,7 @@ static int open_binary(const char *path, struct dwarf_file *df)
 	int rc;
 
 	if (!path) {
-		pr_err("which binary? give -x BIN (kernel listings come with BTF support)");
+		pr_err("which binary? --lines needs -x BIN (the kernel's lines need its DWARF)");
 		return -EINVAL;
 	}
 	rc = dwarf_file_open(path, df);
@@ -141,6 +142,47 @@ static int dry_run(const char *text, const char *binary)
 	return 0;
 }
 
+/* Without -x: the kernel, through BTF. */
+static int kernel_listing(const struct probe_opts *o)
+{
+	struct strbuf out = STRBUF_INIT;
+	int rc = 0;
+
+	if (o->mode == MODE_FUNCS) {
+		rc = btf_list_funcs(o->arg, &out);
+		if (rc)
+			pr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): give -x BIN");
+	} else {
+		struct spec spec;
+		struct spec_error err;
+		struct probe_resolved r;
+		char *text;
+
+		if (asprintf(&text, "vars=%s $params", o->arg) < 0)
+			return 1;
+		rc = spec_parse(text, &spec, &err);
+		if (!rc) {
+			rc = probe_resolve(&spec, NULL, &r, &err);
+			spec_free(&spec);
+		}
+		if (rc) {
+			err.col = err.col >= 5 ? err.col - 5 : 0;
+			spec_error_print("--vars", o->arg, &err);
+		} else {
+			strbuf_addf(&out, "%s (kernel, from BTF; at the entry):\n", r.insts[0].func);
+			for (size_t i = 0; i < r.insts[0].nargs; i++)
+				strbuf_addf(&out, "    %-24s %s\n", r.insts[0].args[i].type_name,
+					    r.insts[0].args[i].name);
+			probe_resolved_free(&r);
+		}
+		free(text);
+	}
+	if (!rc)
+		fputs(out.buf ? out.buf : "", stdout);
+	strbuf_release(&out);
+	return rc ? 1 : 0;
+}
+
 int cmd_probe(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[GLOB]", doc, NULL, NULL, NULL };
@@ -154,6 +196,8 @@ int cmd_probe(int argc, char **argv)
 		return 2;
 	if (o.mode == MODE_DRY_RUN)
 		return dry_run(o.arg, o.binary);
+	if (!o.binary && o.mode != MODE_LINES)
+		return kernel_listing(&o);
 	if (open_binary(o.binary, &df)) {
 		dwarf_file_close(&df);
 		return 1;

@@ -72,7 +72,14 @@ static char *btf_type_str(const struct btf *btf, __u32 id)
 		/* "struct file *" rather than "void *" */
 		__u32 to = skip_mods(btf, t->type);
 		const struct btf_type *tt = btf__type_by_id(btf, to);
+		const struct btf_type *direct = btf__type_by_id(btf, t->type);
 		const char *n = tt ? btf__name_by_offset(btf, tt->name_off) : NULL;
+
+		if (direct && btf_is_typedef(direct)) {
+			/* "loff_t *", as the source says */
+			tt = NULL;
+			n = btf__name_by_offset(btf, direct->name_off);
+		}
 
 		snprintf(buf, sizeof(buf), "%s%s *", tt && btf_is_struct(tt) ? "struct " :
 			 tt && btf_is_union(tt) ? "union " : "", n && *n ? n : "void");

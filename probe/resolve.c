@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+
+#include "lib/fs.h"
 
 #include "probe/btf_resolve.h"
 #include "probe/dwarf.h"
@@ -94,11 +97,64 @@ static int symbol_resolve(const struct spec *s, const char *path, struct probe_r
 	return 0;
 }
 
+static const char *release(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0])
+		uname(&u);
+	return u.release;
+}
+
+/*
+ * module=NAME: a path as given (NAME.ko, or containing '/'), else
+ * NAME.ko from the running kernel's modules.dep ('-' and '_' alike).
+ */
+static int module_path(const char *name, char *out, size_t size)
+{
+	char dep[512], *data, *line, *save = NULL, want[256];
+	size_t n = strlen(name);
+	int rc = -ENOENT;
+
+	if (strchr(name, '/') || (n > 3 && !strcmp(name + n - 3, ".ko"))) {
+		snprintf(out, size, "%s", name);
+		return 0;
+	}
+	snprintf(want, sizeof(want), "%s.ko", name);
+	for (char *p = want; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	snprintf(dep, sizeof(dep), "/lib/modules/%s/modules.dep", release());
+	if (read_file(dep, &data, NULL))
+		return -ENOENT;
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *base, norm[256];
+
+		if (!colon)
+			continue;
+		*colon = 0;
+		base = strrchr(line, '/');
+		base = base ? base + 1 : line;
+		snprintf(norm, sizeof(norm), "%s", base);
+		for (char *p = norm; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (!strcmp(norm, want)) {
+			snprintf(out, size, "/lib/modules/%s/%s", release(), line);
+			rc = 0;
+			break;
+		}
+	}
+	free(data);
+	return rc;
+}
+
 int probe_resolve(const struct spec *s, const char *binary, struct probe_resolved *out,
 		  struct spec_error *err)
 {
 	struct dwarf_file df;
 	const char *path = binary ? binary : s->exec;
+	char modpath[4096];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -106,8 +162,18 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 		return tp_resolve(s, out, err);
 	if (s->point == POINT_RAW_TP || (!path && !s->module))
 		return btf_resolve(s, out, err);
-	if (!path)
-		path = s->module;
+	if (!path) {
+		if (module_path(s->module, modpath, sizeof(modpath))) {
+			const char *in_spec = strstr(s->text, "module=");
+
+			err->col = in_spec ? in_spec - s->text + 7 : 0;
+			err->len = in_spec ? (int)strlen(s->module) : 0;
+			snprintf(err->msg, sizeof(err->msg), "no module '%s' under /lib/modules/%s; give "
+				 "module=PATH/TO/NAME.ko", s->module, release());
+			return -ENOENT;
+		}
+		path = modpath;
+	}
 	rc = dwarf_file_open(path, &df);
 	if (rc == -ENODATA && !needs_dwarf(s)) {
 		dwarf_file_close(&df);

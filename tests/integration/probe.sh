@@ -86,3 +86,15 @@ if [ -n "$want" ] && [ "$((0x$want))" = "$((0x${got:-0}))" ]; then
 else
 	not_ok "a library function without DWARF: the symbol's address" "nm: $want" "vtrace: $got"
 fi
+
+# The kernel, through BTF, without -x
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	"$VTRACE" probe --funcs 'vfs_rea*' > "$T/out"
+	expect_grep "--funcs without -x lists kernel functions" "vfs_read" "$T/out"
+	"$VTRACE" probe --vars vfs_read > "$T/out"
+	expect_eq "--vars of a kernel function: its parameters from BTF" "file buf count pos" \
+		"$(awk 'NR > 1 {print $NF}' "$T/out" | tr '\n' ' ' | sed 's/ $//')"
+	expect_grep "--vars of a kernel function: typedef names kept" "loff_t *" "$T/out"
+fi
+expect_error "module not found by name" "no module 'nosuchmod' under /lib/modules/" "7:9" \
+	--dry-run "module=nosuchmod;ev=f x"
