@@ -47,6 +47,35 @@ int sample_format(struct strbuf *sb, struct session *s, const void *data, size_t
 		value_print_fields(sb, t, payload + sizeof(sp), plen - sizeof(sp));
 		return 0;
 	}
+	case VTRACE_SAMPLE_ARGS: {
+		const struct sample_layout *l = &p->layout;
+		const struct probe_instance *in;
+		__u64 faults;
+
+		if (!p->spec || size < l->total || h->instance >= p->res.ninsts)
+			return -EINVAL;
+		in = &p->res.insts[h->instance];
+		memcpy(&faults, (const char *)data + SAMPLE_FAULTS_OFF, sizeof(faults));
+		for (size_t i = 0; i < l->nargs && i < in->nargs; i++) {
+			const struct fetch_arg *a = &in->args[i];
+			const char *slot = (const char *)data + l->off[i];
+
+			if (i)
+				strbuf_addch(sb, ' ');
+			strbuf_addf(sb, "%s=", a->name);
+			if (i < 64 && (faults >> i) & 1)
+				strbuf_addstr(sb, "(fault)");
+			else if (a->final == FINAL_STRING)
+				strbuf_add_escaped(sb, slot, l->size[i], 1);
+			else if (a->final == FINAL_BYTES)
+				value_print(sb, a->type, slot, l->size[i]);
+			else if (a->hex)
+				strbuf_addf(sb, "0x%llx", (unsigned long long)value_load_int(slot, 8, 0));
+			else
+				value_print(sb, a->type, slot, 8);
+		}
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

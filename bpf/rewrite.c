@@ -110,3 +110,55 @@ void rewrite_free(struct rewrite *rw)
 	free(rw->line_info);
 	memset(rw, 0, sizeof(*rw));
 }
+
+/* Prepends a copy of the first record (at 0) and shifts every original record. */
+static void *wrap_info(const void *info, __u32 cnt, __u32 rec_size, __u32 delta)
+{
+	char *copy;
+
+	if (!info || !cnt)
+		return NULL;
+	copy = malloc((size_t)(cnt + 1) * rec_size);
+	if (!copy)
+		return NULL;
+	memcpy(copy, info, rec_size);
+	memcpy(copy + rec_size, info, (size_t)cnt * rec_size);
+	for (__u32 i = 1; i <= cnt; i++)
+		*(__u32 *)(copy + (size_t)i * rec_size) += delta;
+	*(__u32 *)copy = 0;
+	return copy;
+}
+
+int rewrite_wrap(struct rewrite *rw, const struct bpf_insn *wrap, size_t nwrap,
+		 const struct bpf_insn *user, size_t nuser, __u32 probe_id,
+		 struct bpf_prog_load_opts *opts)
+{
+	memset(rw, 0, sizeof(*rw));
+	rw->cnt = nwrap + nuser;
+	rw->insns = malloc(rw->cnt * sizeof(*rw->insns));
+	if (!rw->insns)
+		return -ENOMEM;
+	memcpy(rw->insns, wrap, nwrap * sizeof(*wrap));
+	memcpy(rw->insns + nwrap, user, nuser * sizeof(*user));
+	rewrite_patch_probe_id(rw->insns + nwrap, nuser, probe_id);
+	if (opts->func_info_cnt) {
+		rw->func_info = wrap_info(opts->func_info, opts->func_info_cnt,
+					  opts->func_info_rec_size, nwrap);
+		if (!rw->func_info)
+			goto nomem;
+		opts->func_info = rw->func_info;
+		opts->func_info_cnt++;
+	}
+	if (opts->line_info_cnt) {
+		rw->line_info = wrap_info(opts->line_info, opts->line_info_cnt,
+					  opts->line_info_rec_size, nwrap);
+		if (!rw->line_info)
+			goto nomem;
+		opts->line_info = rw->line_info;
+		opts->line_info_cnt++;
+	}
+	return 0;
+nomem:
+	rewrite_free(rw);
+	return -ENOMEM;
+}

@@ -30,6 +30,15 @@ int rewrite_program(struct rewrite *rw, const struct bpf_insn *pre, size_t npre,
 		    struct bpf_prog_load_opts *opts);
 void rewrite_free(struct rewrite *rw);
 
+/*
+ * Builds wrapper + user: the wrapper becomes the entry function (sharing
+ * the user's function's BTF type) and the user's function a subprogram
+ * right after it.  func_info and line_info gain an entry at 0 and shift.
+ */
+int rewrite_wrap(struct rewrite *rw, const struct bpf_insn *wrap, size_t nwrap,
+		 const struct bpf_insn *user, size_t nuser, __u32 probe_id,
+		 struct bpf_prog_load_opts *opts);
+
 /* Replaces the probe-id constant; returns how many were found. */
 int rewrite_patch_probe_id(struct bpf_insn *insns, size_t cnt, __u32 probe_id);
 

@@ -20,6 +20,7 @@
 #include "lib/tracefs.h"
 #include "probe/btf_value.h"
 #include "probe/elf.h"
+#include "probe/resolve.h"
 
 #define PIDS_MAX 65536
 
@@ -59,6 +60,41 @@ static struct vt_program *find_program(const struct bpf_program *prog)
 	return NULL;
 }
 
+/* A spec program: the generated wrapper calls the user's function. */
+static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
+{
+	struct wrapper w = {
+		.target = p->res.target,
+		.insts = p->res.insts,
+		.ninsts = p->res.ninsts,
+		.layout = &p->layout,
+		.probe_id = p->id,
+		.scratch_fd = loading->scratch_fd,
+		.rb_fd = loading->rb_fd,
+		.lost_fd = loading->lost_fd,
+		.pids_fd = loading->filter ? loading->pids_fd : -1,
+	};
+	struct insn_buf b = { 0 };
+	size_t bad = 0;
+	int err;
+
+	err = prologue_emit(&b, &w, &bad);
+	if (err == -EINVAL) {
+		pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src,
+		       bpf_program__name(p->prog), p->spec->nargs > bad ? p->spec->args[bad].text : "?",
+		       p->res.target == TARGET_USER ? "user" : "kernel");
+		insn_buf_free(&b);
+		return err;
+	}
+	if (!err)
+		err = rewrite_wrap(&p->rw, b.v, b.n, bpf_program__insns(p->prog),
+				   bpf_program__insn_cnt(p->prog), p->id, opts);
+	insn_buf_free(&b);
+	if (err)
+		return err;
+	return bpf_program__set_insns(p->prog, p->rw.insns, p->rw.cnt);
+}
+
 /*
  * Runs after libbpf relocated the program and before it loads it: vtrace's
  * prologue goes in front, and the probe id goes where vtrace.h asked for it.
@@ -74,6 +110,8 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	(void)cookie;
 	if (!p)
 		return 0;	/* vtrace's own programs */
+	if (p->spec)
+		return prepare_spec(p, opts);
 	if (loading->filter)
 		npre = prologue_pid_filter(pre, loading->pids_fd);
 	err = rewrite_program(&p->rw, pre, npre, bpf_program__insns(prog),
@@ -112,7 +150,7 @@ static void register_handlers(void)
 void session_init(struct session *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->rb_fd = s->lost_fd = s->pids_fd = -1;
+	s->rb_fd = s->lost_fd = s->pids_fd = s->scratch_fd = -1;
 	s->rb_size = 16 << 20;
 	register_handlers();
 }
@@ -161,6 +199,106 @@ static int raw_tp_exists(const char *name)
 	return tracefs_has_event("*", name) ? -ENOENT : 0;
 }
 
+static bool have_kprobes(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK);
+}
+
+/*
+ * The user's function runs as a subprogram of vtrace's wrapper: static
+ * linkage makes the verifier check it with the wrapper's arguments (ctx,
+ * err, three args) instead of on its own.
+ */
+static int make_static(struct bpf_object *obj, const char *name)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	int id;
+	struct btf_type *t;
+
+	if (!btf)
+		return 0;	/* no BTF: no func_info to match either */
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	if (id <= 0)
+		return 0;
+	t = (struct btf_type *)btf__type_by_id(btf, id);
+	/* info: kind in bits 24-28, vlen (the linkage, for a FUNC) in bits 0-15 */
+	t->info = (BTF_KIND_FUNC << 24) | BTF_FUNC_STATIC;
+	return 0;
+}
+
+/* A probe spec section: parsed, resolved, laid out, before anything loads. */
+static int check_spec(struct vt_program *p)
+{
+	const char *src = p->obj->src, *prog = bpf_program__name(p->prog);
+	struct spec_error err;
+	char where[512];
+	int rc;
+
+	snprintf(where, sizeof(where), "%s: program '%s'", src, prog);
+	p->spec = calloc(1, sizeof(*p->spec));
+	if (!p->spec)
+		return -ENOMEM;
+	rc = spec_parse(p->sec, p->spec, &err);
+	if (rc) {
+		spec_error_print(where, p->sec, &err);
+		free(p->spec);
+		p->spec = NULL;
+		return rc;
+	}
+	rc = probe_resolve(p->spec, NULL, &p->res, &err);
+	if (rc) {
+		spec_error_print(where, p->sec, &err);
+		return rc;
+	}
+	if (p->res.target == TARGET_KERNEL && !have_kprobes()) {
+		pr_err("%s: \"%s\" needs a kprobe, and this kernel has no kprobes (it was built "
+		       "without CONFIG_KPROBES); use a tracepoint (tp/CAT/NAME ARGS) or raw "
+		       "tracepoint (raw_tp/NAME ARGS), or a kernel with CONFIG_KPROBES=y", where, p->sec);
+		return -EOPNOTSUPP;
+	}
+	for (size_t i = 1; i < p->res.ninsts; i++) {
+		bool same = p->res.insts[i].nargs == p->res.insts[0].nargs;
+
+		for (size_t j = 0; same && j < p->res.insts[0].nargs; j++)
+			same = !strcmp(p->res.insts[i].args[j].name, p->res.insts[0].args[j].name) &&
+			       p->res.insts[i].args[j].final == p->res.insts[0].args[j].final;
+		if (!same) {
+			pr_err("%s: the instances of \"%s\" see different variables ($vars or "
+			       "$params expand differently); name the args instead", where, p->sec);
+			return -EINVAL;
+		}
+	}
+	if (p->res.ninsts > 256) {
+		pr_err("%s: \"%s\" lands on %zu places; at most 256 are attached", where, p->sec,
+		       p->res.ninsts);
+		return -E2BIG;
+	}
+	if (sample_layout_build(&p->layout, &p->res.insts[0])) {
+		pr_err("%s: an arg of \"%s\" is larger than %d bytes; fetch a field of it", where,
+		       p->sec, SPEC_BYTES_MAX);
+		return -EINVAL;
+	}
+	if (p->res.binary && p->res.target == TARGET_USER) {
+		char real[PATH_MAX];
+
+		if (realpath(p->res.binary, real)) {
+			free(p->res.binary);
+			p->res.binary = strdup(real);
+		}
+	}
+	p->event_name = p->spec->group ? NULL : strdup(p->spec->event);
+	if (p->spec->group && asprintf(&p->event_name, "%s:%s", p->spec->group, p->spec->event) < 0)
+		return -ENOMEM;
+	p->event = p->event_name;
+	if (p->res.target == TARGET_RAW_TP)
+		bpf_program__set_type(p->prog, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	else if (p->res.target == TARGET_TP)
+		bpf_program__set_type(p->prog, BPF_PROG_TYPE_TRACEPOINT);
+	else
+		bpf_program__set_type(p->prog, BPF_PROG_TYPE_KPROBE);
+	return make_static(p->obj->obj, prog);
+}
+
 /* What can be checked before anything is loaded, so that bad input loads nothing. */
 static int check_target(struct vt_program *p)
 {
@@ -172,7 +310,7 @@ static int check_target(struct vt_program *p)
 	switch (pp->kind) {
 	case PROBE_KPROBE:
 	case PROBE_KRETPROBE:
-		if (access("/sys/bus/event_source/devices/kprobe/type", F_OK)) {
+		if (!have_kprobes()) {
 			pr_err("%s: program '%s' (%s): this kernel has no kprobes (it was built "
 			       "without CONFIG_KPROBES); use a tracepoint (tp/CAT/NAME) or raw "
 			       "tracepoint (raw_tp/NAME), or a kernel with CONFIG_KPROBES=y",
@@ -228,11 +366,9 @@ static int check_target(struct vt_program *p)
 		}
 		return 0;
 	case PROBE_SPEC:
-		break;
+		return check_spec(p);
 	}
-	pr_err("%s: program '%s': probe specs (section \"%s\") are not supported by this "
-	       "version of vtrace", src, prog, p->sec);
-	return -EOPNOTSUPP;
+	return 0;
 }
 
 static int add_program(struct session *s, struct vt_object *o, struct bpf_program *prog)
@@ -429,6 +565,20 @@ static int create_maps(struct session *s)
 		if (s->pids_fd < 0)
 			return -errno;
 	}
+	/* one scratch sample per spec program (programs of a kind do not nest on a CPU) */
+	{
+		__u32 value = 0;
+
+		for (size_t i = 0; i < s->nprogs; i++)
+			if (s->progs[i]->spec && s->progs[i]->layout.total > value)
+				value = s->progs[i]->layout.total;
+		if (value) {
+			s->scratch_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "vtrace_scratch", 4,
+						       (value + 7) & ~7u, s->nprogs, &none);
+			if (s->scratch_fd < 0)
+				return -errno;
+		}
+	}
 	return 0;
 }
 
@@ -559,21 +709,57 @@ static struct bpf_link *attach_one(struct vt_program *p)
 	}
 }
 
+/* Instance i of a spec program; the attach cookie tells the prologue which. */
+static struct bpf_link *attach_instance(struct vt_program *p, size_t i)
+{
+	const struct probe_instance *in = &p->res.insts[i];
+
+	switch (p->res.target) {
+	case TARGET_USER: {
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = p->res.ret, .bpf_cookie = i);
+
+		return bpf_program__attach_uprobe_opts(p->prog, -1, p->res.binary, in->file_offset, &uo);
+	}
+	case TARGET_KERNEL: {
+		LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = in->func_offset, .retprobe = p->res.ret,
+			    .bpf_cookie = i);
+
+		return bpf_program__attach_kprobe_opts(p->prog, in->func, &ko);
+	}
+	case TARGET_RAW_TP:
+		return bpf_program__attach_raw_tracepoint(p->prog, p->spec->func);
+	case TARGET_TP:
+		return bpf_program__attach_tracepoint(p->prog, p->spec->category, p->spec->func);
+	}
+	errno = EINVAL;
+	return NULL;
+}
+
 int session_attach(struct session *s)
 {
 	for (size_t i = 0; i < s->nprogs; i++) {
 		struct vt_program *p = s->progs[i];
+		size_t n = p->spec ? p->res.ninsts : 1;
 		char buf[512];
 
-		strbuf_reset(&libbpf_log);
-		p->link = attach_one(p);
-		if (!p->link) {
-			int err = -errno;
+		p->links = calloc(n, sizeof(*p->links));
+		if (!p->links)
+			return -ENOMEM;
+		for (size_t k = 0; k < n; k++) {
+			struct bpf_link *l;
 
-			pr_err("%s: cannot attach program '%s' (%s): %s", p->obj->src, p->event,
-			       p->sec, libbpf_log.len ? libbpf_last_error(buf, sizeof(buf))
-						      : strerror(-err));
-			return err ? err : -EINVAL;
+			strbuf_reset(&libbpf_log);
+			l = p->spec ? attach_instance(p, k) : attach_one(p);
+			if (!l) {
+				int err = -errno;
+
+				pr_err("%s: cannot attach program '%s' (%s)%s%s: %s", p->obj->src,
+				       bpf_program__name(p->prog), p->sec, p->spec ? " at " : "",
+				       p->spec ? p->res.insts[k].func : "",
+				       libbpf_log.len ? libbpf_last_error(buf, sizeof(buf)) : strerror(-err));
+				return err ? err : -EINVAL;
+			}
+			p->links[p->nlinks++] = l;
 		}
 	}
 	return 0;
@@ -616,10 +802,21 @@ const struct value_type *session_type(struct vt_object *o, __u32 type_id)
 void session_close(struct session *s)
 {
 	for (size_t i = 0; i < s->nprogs; i++) {
-		bpf_link__destroy(s->progs[i]->link);
-		rewrite_free(&s->progs[i]->rw);
-		probe_point_free(&s->progs[i]->pp);
-		free(s->progs[i]);
+		struct vt_program *p = s->progs[i];
+
+		for (size_t k = 0; k < p->nlinks; k++)
+			bpf_link__destroy(p->links[k]);
+		free(p->links);
+		rewrite_free(&p->rw);
+		probe_point_free(&p->pp);
+		if (p->spec) {
+			spec_free(p->spec);
+			free(p->spec);
+		}
+		probe_resolved_free(&p->res);
+		sample_layout_free(&p->layout);
+		free(p->event_name);
+		free(p);
 	}
 	for (int i = 0; i < 2; i++)
 		bpf_link__destroy(s->own_links[i]);
@@ -644,6 +841,8 @@ void session_close(struct session *s)
 		close(s->lost_fd);
 	if (s->pids_fd >= 0)
 		close(s->pids_fd);
+	if (s->scratch_fd >= 0)
+		close(s->scratch_fd);
 	session_init(s);
 }
 

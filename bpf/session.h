@@ -7,10 +7,13 @@
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 
+#include "bpf/prologue.h"
 #include "bpf/rewrite.h"
 #include "lib/printfmt.h"
 #include "lib/value.h"
+#include "probe/fetch.h"
 #include "probe/section.h"
+#include "probe/spec.h"
 
 /*
  * One `vtrace record`: the user's objects and programs, vtrace's own maps
@@ -35,8 +38,14 @@ struct vt_program {
 	const char *event;
 	struct probe_point pp;
 	__u32 id;			/* index in session.progs */
-	struct bpf_link *link;
+	struct bpf_link **links;	/* one per instance */
+	size_t nlinks;
 	struct rewrite rw;
+	/* probe specs only */
+	struct spec *spec;
+	struct probe_resolved res;
+	struct sample_layout layout;
+	char *event_name;
 };
 
 struct session {
@@ -46,7 +55,7 @@ struct session {
 	size_t nprogs;
 	bool filter;			/* only the processes in the pid set */
 	size_t rb_size;
-	int rb_fd, lost_fd, pids_fd;
+	int rb_fd, lost_fd, pids_fd, scratch_fd;
 	struct bpf_object *own;
 	struct bpf_link *own_links[2];
 	bool loaded;

@@ -85,8 +85,8 @@ static struct value_type *build(const struct btf *btf, __u32 id, int depth, cons
 		v->size = t->size;
 		if (enc & BTF_INT_BOOL)
 			v->kind = VK_BOOL;
-		else if (enc & BTF_INT_CHAR || (t->size == 1 && strstr(v->name, "char")))
-			v->kind = VK_CHAR;
+		else if (t->size == 1 && !strcmp(btf__name_by_offset(btf, t->name_off), "char"))
+			v->kind = VK_CHAR;	/* signed/unsigned char (int8_t) are numbers */
 		else
 			v->kind = enc & BTF_INT_SIGNED ? VK_INT : VK_UINT;
 		break;

@@ -279,7 +279,11 @@ static struct value_type *dwarf_value_type(Dwarf_Die *type, int depth)
 		case DW_ATE_boolean: v->kind = VK_BOOL; break;
 		case DW_ATE_float: v->kind = VK_FLOAT; break;
 		case DW_ATE_signed_char:
-		case DW_ATE_unsigned_char: v->kind = size == 1 ? VK_CHAR : VK_UINT; break;
+		case DW_ATE_unsigned_char:
+			/* plain char is a character; signed/unsigned char (int8_t) are numbers */
+			v->kind = size == 1 && dwarf_diename(&t) && !strcmp(dwarf_diename(&t), "char") ?
+				  VK_CHAR : enc == DW_ATE_signed_char ? VK_INT : VK_UINT;
+			break;
 		case DW_ATE_signed: v->kind = VK_INT; break;
 		default: v->kind = VK_UINT;
 		}
@@ -1393,6 +1397,11 @@ static int resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg 
 	} else {
 		return fail(err, sa->col, sa->len, "'%s' is optimized out (no location)", sa->var);
 	}
+	if (l.base == FETCH_MEM_PC && x->spec->ret)
+		/* at a return the pc is the caller's: it no longer locates the binary */
+		return fail(err, sa->col, sa->len, "'%s' is found relative to the probe address, which "
+			    "a return probe does not have; probe the function's last line instead",
+			    sa->var);
 	a->base = l.base;
 	a->reg = l.reg;
 	a->offset = l.offset;

@@ -98,3 +98,6 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 fi
 expect_error "module not found by name" "no module 'nosuchmod' under /lib/modules/" "7:9" \
 	--dry-run "module=nosuchmod;ev=f x"
+expect_error "a global at %return is refused with the reason" \
+	"'counter' is found relative to the probe address, which a return probe does not have" "" \
+	--dry-run "ev=handle%return \$retval @counter" -x "$BIN"

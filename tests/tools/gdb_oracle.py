@@ -52,6 +52,71 @@ def gdb_value(expr, kind):
         return "gdb error: %s" % e
 
 
+def vtrace_format(expr, kind):
+    """gdb's value of expr, printed the way vtrace prints that C type."""
+    try:
+        v = gdb.parse_and_eval(expr)
+        t = v.type.strip_typedefs()
+        if kind == "string" or (t.code == gdb.TYPE_CODE_ARRAY and
+                                t.target().strip_typedefs().sizeof == 1):
+            raw = v.string(errors="replace") if kind == "string" else \
+                bytes(int(v[i]) & 0xFF for i in range(t.sizeof)).split(b"\0")[0].decode("latin-1")
+            out = '"'
+            for ch in raw:
+                c = ord(ch)
+                out += {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", '"': '\\"'}.get(
+                    ch, ch if 0x20 <= c < 0x7F else "\\x%02x" % c)
+            return out + '"'
+        if t.code == gdb.TYPE_CODE_PTR:
+            return "0x%x" % (int(v) & 0xFFFFFFFFFFFFFFFF)
+        if t.code == gdb.TYPE_CODE_BOOL:
+            return "true" if int(v) else "false"
+        return str(int(v))
+    except gdb.MemoryError:
+        return "(fault)"
+    except gdb.error as e:
+        if "Cannot access memory" in str(e):
+            return "(fault)"
+        return "(gdb: %s)" % e
+
+
+def dump():
+    """ORACLE_MODE=dump: one line per hit, in hit order, as vtrace prints it."""
+    res = subprocess.run([TOOL, "addrs", BIN, SPEC], capture_output=True, text=True)
+    addrs = [int(x, 16) for x in res.stdout.split()]
+    args = parse_args(SPEC)
+    gdb.execute("set pagination off")
+    gdb.execute("set confirm off")
+    gdb.execute("starti", to_string=True)
+    pid = gdb.selected_inferior().pid
+    with open(BIN, "rb") as f:
+        pie = f.read(18)[16] == 3
+    bias = 0
+    if pie:
+        real = os.path.realpath(BIN)
+        for line in open("/proc/%d/maps" % pid):
+            parts = line.split()
+            if parts[-1] == real and int(parts[2], 16) == 0:
+                bias = int(parts[0].split("-")[0], 16)
+                break
+    for a in addrs:
+        gdb.execute("break *%#x" % (a + bias), to_string=True)
+    while True:
+        try:
+            gdb.execute("continue", to_string=True)
+        except gdb.error:
+            break
+        if not gdb.selected_inferior().pid:
+            break
+        if "%return" in SPEC.split()[0]:
+            # the probe fires as the function returns: gdb's "finish", $ is the value
+            gdb.execute("finish", to_string=True)
+            say("HIT " + " ".join("%s=%s" % (n, vtrace_format("$" if e == "$retval" else e, k))
+                                  for n, e, k in args))
+            continue
+        say("HIT " + " ".join("%s=%s" % (n, vtrace_format(e, k)) for n, e, k in args))
+
+
 def main():
     res = subprocess.run([TOOL, "addrs", BIN, SPEC], capture_output=True, text=True)
     if res.returncode:
@@ -131,7 +196,10 @@ def main():
 
 
 try:
-    main()
+    if os.environ.get("ORACLE_MODE") == "dump":
+        dump()
+    else:
+        main()
 finally:
     try:
         gdb.execute("kill", to_string=True)

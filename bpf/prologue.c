@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/insn.h"
+#include "bpf/prologue.h"
+#include "vtrace_sample.h"
+
+/* Registers the wrapper keeps across the call (callee-saved in BPF). */
+#define R_CTX BPF_REG_6
+#define R_SCRATCH BPF_REG_7
+#define R_RET BPF_REG_8
+#define R_FAULTS BPF_REG_9
+
+/* Wrapper stack: a pointer read lands at fp-8, map keys sit at fp-16. */
+#define FP_TMP (-8)
+#define FP_KEY (-16)
+
+int pt_regs_offset(int reg)
+{
+	/* struct pt_regs on x86-64, indexed by DWARF register number */
+	static const int off[DREG_NUM] = {
+		[DREG_RAX] = 80, [DREG_RDX] = 96, [DREG_RCX] = 88, [DREG_RBX] = 40,
+		[DREG_RSI] = 104, [DREG_RDI] = 112, [DREG_RBP] = 32, [DREG_RSP] = 152,
+		[DREG_R8] = 72, [DREG_R9] = 64, [DREG_R10] = 56, [DREG_R11] = 48,
+		[DREG_R12] = 24, [DREG_R13] = 16, [DREG_R14] = 8, [DREG_R15] = 0,
+		[DREG_RIP] = 128,
+	};
+
+	return reg >= 0 && reg < DREG_NUM ? off[reg] : -1;
+}
+
+static void emit(struct insn_buf *b, struct bpf_insn insn)
+{
+	if (b->err)
+		return;
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 64;
+		struct bpf_insn *nv = realloc(b->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->v = nv;
+		b->cap = ncap;
+	}
+	b->v[b->n++] = insn;
+}
+
+static void emit_ld_imm64(struct insn_buf *b, int reg, int src, uint64_t v)
+{
+	emit(b, LD_IMM64_LO(reg, src, v));
+	emit(b, LD_IMM64_HI(v));
+}
+
+void insn_buf_free(struct insn_buf *b)
+{
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+/* A forward jump whose target is set later by patch(). */
+static size_t jump_fwd(struct insn_buf *b, struct bpf_insn insn)
+{
+	emit(b, insn);
+	return b->n - 1;
+}
+
+static void patch(struct insn_buf *b, size_t at)
+{
+	if (!b->err)
+		b->v[at].off = b->n - at - 1;
+}
+
+static int size_code(uint32_t size)
+{
+	switch (size) {
+	case 1: return BPF_B;
+	case 2: return BPF_H;
+	case 4: return BPF_W;
+	default: return BPF_DW;
+	}
+}
+
+bool prologue_is_fast(const struct probe_instance *insts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < insts[i].nargs; j++) {
+			const struct fetch_arg *a = &insts[i].args[j];
+
+			if ((a->base != FETCH_REG && a->base != FETCH_CONST) || a->final != FINAL_INT ||
+			    (a->base == FETCH_REG && (a->offset || a->reg >= DREG_NUM)))
+				return false;
+		}
+	return true;
+}
+
+/* r0 holds a value read zero-extended at its size: make it the C value. */
+static void normalize(struct insn_buf *b, int reg, const struct fetch_arg *a)
+{
+	if (a->bit_size) {
+		if (a->bit_offset)
+			emit(b, ALU64_IMM(BPF_RSH, reg, a->bit_offset));
+		emit(b, ALU64_IMM(BPF_LSH, reg, 64 - a->bit_size));
+		emit(b, ALU64_IMM(a->is_signed ? BPF_ARSH : BPF_RSH, reg, 64 - a->bit_size));
+	} else if (a->is_signed && a->size < 8) {
+		emit(b, ALU64_IMM(BPF_LSH, reg, 64 - 8 * a->size));
+		emit(b, ALU64_IMM(BPF_ARSH, reg, 64 - 8 * a->size));
+	}
+}
+
+/* A register or constant arg into reg: one load (two more to sign-extend). */
+static void load_direct(struct insn_buf *b, int reg, const struct fetch_arg *a)
+{
+	if (a->base == FETCH_CONST) {
+		if ((int64_t)a->value == (int32_t)a->value)
+			emit(b, MOV64_IMM(reg, (int32_t)a->value));
+		else
+			emit_ld_imm64(b, reg, 0, a->value);
+		return;
+	}
+	/* little endian: the low bytes of the saved register are the value */
+	emit(b, LDX_MEM(size_code(a->size), reg, R_CTX, pt_regs_offset(a->reg)));
+	normalize(b, reg, a);
+}
+
+int prologue_fast_fetch(struct insn_buf *b, const struct probe_instance *in)
+{
+	for (size_t i = 0; i < in->nargs && i < 3; i++)
+		load_direct(b, BPF_REG_3 + i, &in->args[i]);
+	emit(b, MOV64_IMM(BPF_REG_2, 0));
+	return b->err;
+}
+
+static int read_helper(enum probe_target t, bool str)
+{
+	if (t == TARGET_USER)
+		return str ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user;
+	return str ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel;
+}
+
+/*
+ * One arg into its slot of the scratch sample (r7); on a fault, its bit in
+ * r9.  The address being walked is kept in r3 (the read helpers' third
+ * argument).
+ */
+static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a,
+		     size_t idx, uint32_t slot, uint32_t slot_size)
+{
+	size_t faults[64], nf = 0, skip;
+	int rd = read_helper(w->target, false);
+
+	if (a->base == FETCH_CONST && a->final == FINAL_INT) {
+		load_direct(b, BPF_REG_0, a);
+		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
+		return 0;
+	}
+	if (a->base == FETCH_REG && a->final == FINAL_INT) {
+		if (a->reg >= DREG_NUM)
+			return -EINVAL;
+		emit(b, LDX_MEM(a->offset ? BPF_DW : size_code(a->size), BPF_REG_0, R_CTX,
+				pt_regs_offset(a->reg)));
+		if (a->offset) {
+			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_0, a->offset));
+			if (a->size < 8) {
+				emit(b, ALU64_IMM(BPF_LSH, BPF_REG_0, 64 - 8 * a->size));
+				emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 64 - 8 * a->size));
+			}
+		}
+		normalize(b, BPF_REG_0, a);
+		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
+		return 0;
+	}
+
+	/* the first address (or, for FETCH_REG/CONST strings, the pointer) into r3 */
+	switch (a->base) {
+	case FETCH_CONST:
+		emit_ld_imm64(b, BPF_REG_3, 0, a->value);
+		break;
+	case FETCH_REG:
+	case FETCH_MEM_REG:
+		if (a->reg == DREG_CTX) {
+			emit(b, MOV64_REG(BPF_REG_3, R_CTX));
+		} else {
+			if (pt_regs_offset(a->reg) < 0 || w->target == TARGET_RAW_TP || w->target == TARGET_TP)
+				return -EINVAL;
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, R_CTX, pt_regs_offset(a->reg)));
+		}
+		break;
+	case FETCH_MEM_PC:
+		/* globals move with the code in a position-independent binary */
+		if (w->target != TARGET_USER)
+			return -EINVAL;
+		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, R_CTX, pt_regs_offset(DREG_RIP)));
+		break;
+	}
+	if (a->offset)
+		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
+
+	for (size_t i = 0; i < a->nderefs; i++) {
+		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
+		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
+		emit(b, MOV64_IMM(BPF_REG_2, 8));
+		emit(b, CALL_HELPER(rd));
+		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
+		if (a->derefs[i])
+			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->derefs[i]));
+		if (nf >= 60)
+			return -EINVAL;
+	}
+
+	if (a->final == FINAL_STRING && a->base != FETCH_REG && a->base != FETCH_CONST) {
+		/* r3 is where the char pointer is: read it */
+		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
+		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
+		emit(b, MOV64_IMM(BPF_REG_2, 8));
+		emit(b, CALL_HELPER(rd));
+		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
+	}
+	emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, slot));
+	if (a->final == FINAL_STRING) {
+		emit(b, MOV64_IMM(BPF_REG_2, slot_size));
+		emit(b, CALL_HELPER(read_helper(w->target, true)));
+		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JSLE, BPF_REG_0, 0, 0));
+	} else {
+		emit(b, MOV64_IMM(BPF_REG_2, a->size));
+		emit(b, CALL_HELPER(rd));
+		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+		if (a->final == FINAL_INT) {
+			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
+			normalize(b, BPF_REG_0, a);
+			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
+		}
+	}
+	skip = jump_fwd(b, JMP_A(0));
+	/* the fault path: the arg's bit, a zeroed slot */
+	for (size_t i = 0; i < nf; i++)
+		patch(b, faults[i]);
+	if (idx < 31) {
+		emit(b, ALU64_IMM(BPF_OR, R_FAULTS, 1 << idx));
+	} else {
+		emit_ld_imm64(b, BPF_REG_0, 0, 1ULL << idx);
+		emit(b, ALU64_REG(BPF_OR, R_FAULTS, BPF_REG_0));
+	}
+	emit(b, ST_MEM(BPF_DW, R_SCRATCH, slot, 0));
+	patch(b, skip);
+	return 0;
+}
+
+/* r0 = the instance (attach cookie); jumps to each instance's block. */
+static void dispatch(struct insn_buf *b, size_t ninsts, size_t *jumps)
+{
+	emit(b, MOV64_REG(BPF_REG_1, R_CTX));
+	emit(b, CALL_HELPER(BPF_FUNC_get_attach_cookie));
+	for (size_t i = 1; i < ninsts; i++)
+		jumps[i] = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, i, 0));
+}
+
+static void lookup_scratch(struct insn_buf *b, const struct wrapper *w, size_t *fail)
+{
+	emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, w->probe_id));
+	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->scratch_fd);
+	emit(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_2, FP_KEY));
+	emit(b, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	*fail = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+	emit(b, MOV64_REG(R_SCRATCH, BPF_REG_0));
+}
+
+static void pid_filter(struct insn_buf *b, int pids_fd, size_t *fail)
+{
+	emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+	emit(b, STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, FP_KEY));
+	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, pids_fd);
+	emit(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_2, FP_KEY));
+	emit(b, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	*fail = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+}
+
+int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
+{
+	const struct sample_layout *l = w->layout;
+	bool fast = prologue_is_fast(w->insts, w->ninsts);
+	bool multi = w->ninsts > 1;
+	size_t jumps[256] = { 0 }, ends[256], fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
+	size_t ret_zero, out, rb_ok, lost_none;
+
+	if (w->ninsts > 256)
+		return -E2BIG;
+	emit(b, MOV64_REG(R_CTX, BPF_REG_1));
+	if (w->pids_fd >= 0)
+		pid_filter(b, w->pids_fd, &fail_filter);
+
+	if (fast) {
+		if (multi)
+			dispatch(b, w->ninsts, jumps);
+		for (size_t i = 0; i < w->ninsts; i++) {
+			if (i)
+				patch(b, jumps[i]);
+			prologue_fast_fetch(b, &w->insts[i]);
+			ends[i] = multi && i + 1 < w->ninsts ? jump_fwd(b, JMP_A(0)) : 0;
+		}
+		for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
+			patch(b, ends[i]);
+	} else {
+		lookup_scratch(b, w, &fail_lookup);
+		emit(b, MOV64_IMM(R_FAULTS, 0));
+		if (multi)
+			dispatch(b, w->ninsts, jumps);
+		for (size_t i = 0; i < w->ninsts; i++) {
+			const struct probe_instance *in = &w->insts[i];
+
+			if (i)
+				patch(b, jumps[i]);
+			emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
+			for (size_t j = 0; j < in->nargs; j++) {
+				int rc = fetch_one(b, w, &in->args[j], j, l->off[j], l->size[j]);
+
+				if (rc) {
+					*bad = j;
+					return rc;
+				}
+			}
+			ends[i] = multi && i + 1 < w->ninsts ? jump_fwd(b, JMP_A(0)) : 0;
+		}
+		for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
+			patch(b, ends[i]);
+		/* r2: did any fetch fault; r3..r5: the first three args, zero on a fault */
+		emit(b, MOV64_IMM(BPF_REG_2, 0));
+		for (size_t j = 0; j < 3; j++) {
+			if (j < l->nargs && w->insts[0].args[j].final == FINAL_INT)
+				emit(b, LDX_MEM(BPF_DW, BPF_REG_3 + j, R_SCRATCH, l->off[j]));
+			else
+				emit(b, MOV64_IMM(BPF_REG_3 + j, 0));
+		}
+		emit(b, JMP_IMM(BPF_JEQ, R_FAULTS, 0, 4));
+		emit(b, MOV64_IMM(BPF_REG_2, 1));
+		emit(b, MOV64_IMM(BPF_REG_3, 0));
+		emit(b, MOV64_IMM(BPF_REG_4, 0));
+		emit(b, MOV64_IMM(BPF_REG_5, 0));
+	}
+
+	/* the user's function, right after this wrapper */
+	emit(b, MOV64_REG(BPF_REG_1, R_CTX));
+	call_at = b->n;
+	emit(b, INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0));
+	ret_zero = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+	emit(b, MOV64_REG(R_RET, BPF_REG_0));
+
+	if (fast) {
+		/* the registers again, into the sample: only for recorded events */
+		lookup_scratch(b, w, &fail_lookup2);
+		if (multi)
+			dispatch(b, w->ninsts, jumps);
+		for (size_t i = 0; i < w->ninsts; i++) {
+			const struct probe_instance *in = &w->insts[i];
+
+			if (i)
+				patch(b, jumps[i]);
+			emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
+			for (size_t j = 0; j < in->nargs; j++) {
+				load_direct(b, BPF_REG_0, &in->args[j]);
+				emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, l->off[j]));
+			}
+			ends[i] = multi && i + 1 < w->ninsts ? jump_fwd(b, JMP_A(0)) : 0;
+		}
+		for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
+			patch(b, ends[i]);
+		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_FAULTS_OFF, 0));
+	} else {
+		emit(b, STX_MEM(BPF_DW, R_SCRATCH, R_FAULTS, SAMPLE_FAULTS_OFF));
+	}
+
+	/* the header */
+	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, probe_id), w->probe_id));
+	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, kind), VTRACE_SAMPLE_ARGS));
+	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, flags), 0));
+	emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, tid)));
+	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, pid)));
+	emit(b, CALL_HELPER(BPF_FUNC_ktime_get_ns));
+	emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, time_ns)));
+	emit(b, CALL_HELPER(BPF_FUNC_get_smp_processor_id));
+	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, cpu)));
+	emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, offsetof(struct vtrace_sample, comm)));
+	emit(b, MOV64_IMM(BPF_REG_2, 16));
+	emit(b, CALL_HELPER(BPF_FUNC_get_current_comm));
+
+	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->rb_fd);
+	emit(b, MOV64_REG(BPF_REG_2, R_SCRATCH));
+	emit(b, MOV64_IMM(BPF_REG_3, l->total));
+	emit(b, MOV64_IMM(BPF_REG_4, 0));
+	emit(b, CALL_HELPER(BPF_FUNC_ringbuf_output));
+	rb_ok = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+	/* the ring buffer was full: count it */
+	emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, 0));
+	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->lost_fd);
+	emit(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_2, FP_KEY));
+	emit(b, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	lost_none = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+	emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, 0));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
+	emit(b, STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 0));
+	patch(b, rb_ok);
+	patch(b, lost_none);
+	if (fast)
+		patch(b, fail_lookup2);
+	emit(b, MOV64_REG(BPF_REG_0, R_RET));
+	out = jump_fwd(b, JMP_A(0));
+	/* not traced, no scratch, or the user's function said no: return 0 */
+	if (w->pids_fd >= 0)
+		patch(b, fail_filter);
+	if (!fast)
+		patch(b, fail_lookup);
+	patch(b, ret_zero);
+	emit(b, MOV64_IMM(BPF_REG_0, 0));
+	patch(b, out);
+	emit(b, EXIT_INSN());
+	/* the call lands on the instruction after the wrapper */
+	if (!b->err)
+		b->v[call_at].imm = b->n - call_at - 1;
+	return b->err;
+}
+
+int sample_layout_build(struct sample_layout *l, const struct probe_instance *in)
+{
+	uint32_t off = SAMPLE_ARGS_OFF;
+
+	memset(l, 0, sizeof(*l));
+	l->nargs = in->nargs;
+	l->off = calloc(in->nargs ? in->nargs : 1, sizeof(*l->off));
+	l->size = calloc(in->nargs ? in->nargs : 1, sizeof(*l->size));
+	if (!l->off || !l->size)
+		return -ENOMEM;
+	for (size_t i = 0; i < in->nargs; i++) {
+		const struct fetch_arg *a = &in->args[i];
+		uint32_t sz = a->final == FINAL_STRING ? SPEC_STR_MAX :
+			      a->final == FINAL_BYTES ? (a->size + 7) & ~7u : 8;
+
+		if (a->final == FINAL_BYTES && a->size > SPEC_BYTES_MAX)
+			return -EINVAL;
+		l->off[i] = off;
+		l->size[i] = sz;
+		off += sz;
+	}
+	l->total = off;
+	return 0;
+}
+
+void sample_layout_free(struct sample_layout *l)
+{
+	free(l->off);
+	free(l->size);
+	memset(l, 0, sizeof(*l));
+}

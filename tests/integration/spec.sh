@@ -1,0 +1,66 @@
+#!/bin/sh
+# Spec programs end to end: SEC("exec=BIN;ev=POINT ARGS") compiled, resolved,
+# given a prologue, loaded and attached; every sample's values are compared
+# with gdb's at the same addresses in a run of the same (deterministic)
+# target, for gcc and clang at -O0 and -O2.
+. "$(dirname "$0")/../lib.sh"
+
+EVAL=$TOP/build/tests/tools/fetch-eval
+ORACLE=$TOP/tests/tools/gdb_oracle.py
+SRC=$TOP/tests/targets/vars.c
+weigh_line=$(grep -n 'vars.c:WEIGH_LINE' "$SRC" | cut -d: -f1)
+handle_decl=$(grep -n '^__attribute__((noinline)) int handle' "$SRC" | cut -d: -f1)
+rel=$(($(grep -n 'handle:RELLINE' "$SRC" | cut -d: -f1) - handle_decl))
+
+# spec_vs_gdb LABEL BIN "POINT ARG..." : the args vtrace can fetch there are
+# recorded through BPF and compared, hit by hit, with gdb's values.
+spec_vs_gdb() {
+	label=$1 bin=$2 point=${3%% *} args=${3#* }
+	keep=
+	for a in $args; do
+		if "$VTRACE" probe --dry-run "ev=$point $a" -x "$bin" > /dev/null 2>&1; then
+			keep="$keep $a"
+		else
+			echo "# gap: $label: vtrace cannot fetch $a there"
+		fi
+	done
+	if [ -z "$keep" ]; then
+		not_ok "$label: some arg can be fetched"
+		return
+	fi
+	cat > "$T/p.c" <<EOF2
+#define SEC(NAME) __attribute__((section(NAME), used))
+struct pt_regs;
+SEC("exec=$bin;ev=$point$keep")
+int prog(struct pt_regs *ctx, int err)
+{
+	return 1;
+}
+char _license[] SEC("license") = "GPL";
+EOF2
+	"$VTRACE" record -e "$T/p.c" -- "$bin" 3 > "$T/out" 2> "$T/err"
+	rc=$?
+	sed -n 's/.* ev: //p' "$T/out" > "$T/got"
+	ORACLE_MODE=dump ORACLE_BIN=$bin ORACLE_SPEC="ev=$point$keep" ORACLE_EVAL=$EVAL \
+		ASAN_OPTIONS=detect_leaks=0 gdb -batch -nx -q -x "$ORACLE" --args "$bin" 3 2>/dev/null |
+		sed -n 's/^HIT //p' > "$T/want"
+	if [ $rc = 0 ] && [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then
+		ok "$label: $(wc -l < "$T/got") samples equal gdb's values ($keep )"
+	else
+		not_ok "$label: samples equal gdb's values" "rc=$rc" "gdb:" "$(cat "$T/want")" \
+			"vtrace:" "$(cat "$T/got")" "$(cat "$T/err")"
+	fi
+}
+
+for v in gcc-O0 gcc-O2 clang-O0 clang-O2; do
+	bin=$TARGETS/vars-$v
+	spec_vs_gdb "$v entry" "$bin" "handle len=r->hdr.len kind=r->hdr.kind urgent=r->hdr.urgent prio=r->hdr.prio path=r->path:string method=r->method y2=r->in.y[2] x=r->in.x status=status bytes=bytes code=r->code total=r->total counter=@counter gtotal=@global_req.total"
+	spec_vs_gdb "$v faulting pointer" "$bin" "handle nlen=r->next->hdr.len npath=r->next->path:string status=status"
+	spec_vs_gdb "$v inlined copies" "$bin" "weigh len=r->hdr.len factor=factor y2=r->in.y[2]"
+	spec_vs_gdb "$v source line" "$bin" "vars.c:$weigh_line w=w len=r->hdr.len c=@counter"
+	spec_vs_gdb "$v relative line" "$bin" "handle:$rel score=score adjusted=adjusted bytes=bytes status=status"
+	spec_vs_gdb "$v return" "$bin" "handle%return ret=\$retval"
+done
+bin=$TARGETS/vars-gcc-O0
+off=$("$VTRACE" probe --dry-run "ev=handle:$rel" -x "$bin" | sed -n 's/^  handle+\([0-9]*\) .*/\1/p')
+spec_vs_gdb "gcc-O0 +$off" "$bin" "handle+$off score=score adjusted=adjusted"
