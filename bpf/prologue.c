@@ -143,6 +143,23 @@ static int read_helper(enum probe_target t, bool str)
 }
 
 /*
+ * A read of the address in r3.  Kernel probes meet user pointers too (a
+ * syscall's buffer): there the helper is chosen by the address, kernel
+ * addresses having the top bit set on x86-64.
+ */
+static void emit_read(struct insn_buf *b, enum probe_target t, bool str)
+{
+	if (t == TARGET_USER) {
+		emit(b, CALL_HELPER(read_helper(t, str)));
+		return;
+	}
+	emit(b, JMP_IMM(BPF_JSLT, BPF_REG_3, 0, 2));
+	emit(b, CALL_HELPER(str ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user));
+	emit(b, JMP_A(1));
+	emit(b, CALL_HELPER(read_helper(t, str)));
+}
+
+/*
  * One arg into its slot of the scratch sample (r7); on a fault, its bit in
  * r9.  The address being walked is kept in r3 (the read helpers' third
  * argument).
@@ -151,7 +168,6 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		     size_t idx, uint32_t slot, uint32_t slot_size)
 {
 	size_t faults[64], nf = 0, skip;
-	int rd = read_helper(w->target, false);
 
 	if (a->base == FETCH_CONST && a->final == FINAL_INT) {
 		load_direct(b, BPF_REG_0, a);
@@ -204,7 +220,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
 		emit(b, MOV64_IMM(BPF_REG_2, 8));
-		emit(b, CALL_HELPER(rd));
+		emit_read(b, w->target, false);
 		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
 		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
 		if (a->derefs[i])
@@ -218,7 +234,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
 		emit(b, MOV64_IMM(BPF_REG_2, 8));
-		emit(b, CALL_HELPER(rd));
+		emit_read(b, w->target, false);
 		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
 		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
 	}
@@ -226,11 +242,11 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, slot));
 	if (a->final == FINAL_STRING) {
 		emit(b, MOV64_IMM(BPF_REG_2, slot_size));
-		emit(b, CALL_HELPER(read_helper(w->target, true)));
+		emit_read(b, w->target, true);
 		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JSLE, BPF_REG_0, 0, 0));
 	} else {
 		emit(b, MOV64_IMM(BPF_REG_2, a->size));
-		emit(b, CALL_HELPER(rd));
+		emit_read(b, w->target, false);
 		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
 		if (a->final == FINAL_INT) {
 			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
