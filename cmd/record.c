@@ -51,8 +51,11 @@ static const char doc[] =
 	"With a COMMAND, only its process tree is traced and vtrace exits with its status; "
 	"with -p, that process; with -a (or neither), the whole system until Ctrl-C or --duration.\n\n"
 	"Sections vtrace attaches: kprobe/FUNC[+OFF], kretprobe/FUNC, uprobe/PATH:FUNC[+OFF], "
-	"uretprobe/PATH:FUNC, raw_tp/NAME, tp/CATEGORY/NAME.  Programs send samples with "
-	"vtrace_printf() and vtrace_emit() from <vtrace.h>.\n\n"
+	"uretprobe/PATH:FUNC, raw_tp/NAME, tp/CATEGORY/NAME, and probe specs "
+	"(\"exec=PATH;EVENT=FUNC+OFF ARG...\", see vtrace-spec(7)): their args are fetched and "
+	"the function is called as perf did (r2 = error flag, r3..r5 = args; nonzero records "
+	"the event with all args).  Programs also send samples with vtrace_printf() and "
+	"vtrace_emit() from <vtrace.h>.\n\n"
 	"Example:\n  vtrace record -e examples/hello.c -- examples/target 3\n";
 
 static int parse_size(const char *arg, size_t *out)
