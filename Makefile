@@ -53,7 +53,7 @@ TARGET_BINS := $(foreach v,$(TARGET_VARIANTS),$(patsubst tests/targets/%.c,$(O)/
 all: vtrace
 
 deps:
-	@scripts/install-deps
+	@scripts/install-deps --vm
 
 vtrace: $(O)/vtrace
 	@cp $< $@
@@ -115,7 +115,8 @@ $(O)/targets/%-clang-O2: tests/targets/%.c
 	$(call msg,TARGET,$@)
 	$(Q)$(CLANG) -g -O2 -o $@ $<
 
-demo: deps
+demo:
+	@scripts/install-deps
 	@$(MAKE) --no-print-directory vtrace examples/target
 	@scripts/demo
 
@@ -135,7 +136,8 @@ check: deps
 	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(FUZZ_BINS)
 	@tests/run
 
-check-native: deps
+check-native:
+	@scripts/install-deps
 	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(FUZZ_BINS)
 	@tests/run --native
 
