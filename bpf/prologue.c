@@ -278,6 +278,68 @@ static void dispatch(struct insn_buf *b, size_t ninsts, size_t *jumps)
 		jumps[i] = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, i, 0));
 }
 
+typedef int (*instance_fn)(struct insn_buf *b, const struct wrapper *w, size_t i, size_t *bad);
+
+/* body for every instance, each reached by its attach cookie when there are several. */
+static int per_instance(struct insn_buf *b, const struct wrapper *w, instance_fn body, size_t *bad)
+{
+	size_t jumps[256] = { 0 }, ends[256] = { 0 };
+	bool multi = w->ninsts > 1;
+	int rc;
+
+	if (multi)
+		dispatch(b, w->ninsts, jumps);
+	for (size_t i = 0; i < w->ninsts; i++) {
+		if (i)
+			patch(b, jumps[i]);
+		rc = body(b, w, i, bad);
+		if (rc)
+			return rc;
+		if (multi && i + 1 < w->ninsts)
+			ends[i] = jump_fwd(b, JMP_A(0));
+	}
+	for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
+		patch(b, ends[i]);
+	return b->err;
+}
+
+static int fast_fetch_body(struct insn_buf *b, const struct wrapper *w, size_t i, size_t *bad)
+{
+	(void)bad;
+	return prologue_fast_fetch(b, &w->insts[i]);
+}
+
+/* Every arg of instance i into its slot of the scratch sample. */
+static int fetch_body(struct insn_buf *b, const struct wrapper *w, size_t i, size_t *bad)
+{
+	const struct probe_instance *in = &w->insts[i];
+
+	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
+	for (size_t j = 0; j < in->nargs; j++) {
+		int rc = fetch_one(b, w, &in->args[j], j, w->layout->off[j], w->layout->size[j]);
+
+		if (rc) {
+			*bad = j;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Fast path, for a recorded event: the registers again, into the sample. */
+static int reload_body(struct insn_buf *b, const struct wrapper *w, size_t i, size_t *bad)
+{
+	const struct probe_instance *in = &w->insts[i];
+
+	(void)bad;
+	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
+	for (size_t j = 0; j < in->nargs; j++) {
+		load_direct(b, BPF_REG_0, &in->args[j]);
+		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, w->layout->off[j]));
+	}
+	return 0;
+}
+
 static void lookup_scratch(struct insn_buf *b, const struct wrapper *w, size_t *fail)
 {
 	emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, w->probe_id));
@@ -305,9 +367,9 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 {
 	const struct sample_layout *l = w->layout;
 	bool fast = prologue_is_fast(w->insts, w->ninsts);
-	bool multi = w->ninsts > 1;
-	size_t jumps[256] = { 0 }, ends[256], fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
+	size_t fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
 	size_t ret_zero, out, rb_ok, lost_none;
+	int rc;
 
 	if (w->ninsts > 256)
 		return -E2BIG;
@@ -316,39 +378,13 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 		pid_filter(b, w->pids_fd, &fail_filter);
 
 	if (fast) {
-		if (multi)
-			dispatch(b, w->ninsts, jumps);
-		for (size_t i = 0; i < w->ninsts; i++) {
-			if (i)
-				patch(b, jumps[i]);
-			prologue_fast_fetch(b, &w->insts[i]);
-			ends[i] = multi && i + 1 < w->ninsts ? jump_fwd(b, JMP_A(0)) : 0;
-		}
-		for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
-			patch(b, ends[i]);
+		per_instance(b, w, fast_fetch_body, bad);
 	} else {
 		lookup_scratch(b, w, &fail_lookup);
 		emit(b, MOV64_IMM(R_FAULTS, 0));
-		if (multi)
-			dispatch(b, w->ninsts, jumps);
-		for (size_t i = 0; i < w->ninsts; i++) {
-			const struct probe_instance *in = &w->insts[i];
-
-			if (i)
-				patch(b, jumps[i]);
-			emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
-			for (size_t j = 0; j < in->nargs; j++) {
-				int rc = fetch_one(b, w, &in->args[j], j, l->off[j], l->size[j]);
-
-				if (rc) {
-					*bad = j;
-					return rc;
-				}
-			}
-			ends[i] = multi && i + 1 < w->ninsts ? jump_fwd(b, JMP_A(0)) : 0;
-		}
-		for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
-			patch(b, ends[i]);
+		rc = per_instance(b, w, fetch_body, bad);
+		if (rc)
+			return rc;
 		/* r2: did any fetch fault; r3..r5: the first three args, zero on a fault */
 		emit(b, MOV64_IMM(BPF_REG_2, 0));
 		for (size_t j = 0; j < 3; j++) {
@@ -374,22 +410,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	if (fast) {
 		/* the registers again, into the sample: only for recorded events */
 		lookup_scratch(b, w, &fail_lookup2);
-		if (multi)
-			dispatch(b, w->ninsts, jumps);
-		for (size_t i = 0; i < w->ninsts; i++) {
-			const struct probe_instance *in = &w->insts[i];
-
-			if (i)
-				patch(b, jumps[i]);
-			emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
-			for (size_t j = 0; j < in->nargs; j++) {
-				load_direct(b, BPF_REG_0, &in->args[j]);
-				emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, l->off[j]));
-			}
-			ends[i] = multi && i + 1 < w->ninsts ? jump_fwd(b, JMP_A(0)) : 0;
-		}
-		for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
-			patch(b, ends[i]);
+		per_instance(b, w, reload_body, bad);
 		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_FAULTS_OFF, 0));
 	} else {
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, R_FAULTS, SAMPLE_FAULTS_OFF));

@@ -16,21 +16,6 @@
 /* x86-64 SysV: the first six integer arguments. */
 static const int arg_regs[] = { DREG_RDI, DREG_RSI, DREG_RDX, DREG_RCX, DREG_R8, DREG_R9 };
 
-static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->col = col;
-	err->len = len > 0 ? len : 1;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static struct btf *vmlinux_btf(void)
 {
 	static struct btf *btf;
@@ -138,36 +123,6 @@ static void btf_list_members(const struct btf *btf, const struct btf_type *t, st
 		strbuf_addstr(sb, ", ...");
 }
 
-static int push_deref(struct fetch_arg *a, int64_t off)
-{
-	int64_t *nd = realloc(a->derefs, (a->nderefs + 1) * sizeof(*nd));
-
-	if (!nd)
-		return -ENOMEM;
-	a->derefs = nd;
-	a->derefs[a->nderefs++] = off;
-	return 0;
-}
-
-static void add_offset(struct fetch_arg *a, int64_t off)
-{
-	if (a->nderefs)
-		a->derefs[a->nderefs - 1] += off;
-	else
-		a->offset += off;
-}
-
-/* The pointer held by the fetch so far is followed, landing off bytes in. */
-static int follow(struct fetch_arg *a, int64_t off)
-{
-	if (a->base == FETCH_REG && !a->nderefs) {
-		a->base = FETCH_MEM_REG;
-		a->offset += off;
-		return 0;
-	}
-	return push_deref(a, off);
-}
-
 static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 		     const struct spec_arg *sa, struct spec_error *err)
 {
@@ -183,9 +138,9 @@ static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 		__u32 bit_off;
 
 		if (a->bit_size)
-			return fail(err, st->col, len, "a bitfield has no fields");
+			return spec_fail(err, st->col, len, "a bitfield has no fields");
 		if (!t)
-			return fail(err, st->col, len, "cannot read the type here");
+			return spec_fail(err, st->col, len, "cannot read the type here");
 		tn = btf_type_str(btf, cur);
 		if (st->kind == STEP_INDEX) {
 			__s64 esize;
@@ -196,19 +151,19 @@ static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 				esize = btf__resolve_size(btf, elem);
 				if (a->base == FETCH_REG) {
 					free(tn);
-					return fail(err, st->col, len, "the array lives in a register");
+					return spec_fail(err, st->col, len, "the array lives in a register");
 				}
-				add_offset(a, st->index * esize);
+				fetch_add_offset(a, st->index * esize);
 			} else if (btf_is_ptr(t)) {
 				elem = t->type;
 				esize = btf__resolve_size(btf, elem);
-				if (esize <= 0 || follow(a, st->index * esize)) {
-					fail(err, st->col, len, "cannot index through %s", tn);
+				if (esize <= 0 || fetch_follow(a, st->index * esize)) {
+					spec_fail(err, st->col, len, "cannot index through %s", tn);
 					free(tn);
 					return -EINVAL;
 				}
 			} else {
-				fail(err, st->col, len, "[%ld] needs an array or a pointer, and this is %s",
+				spec_fail(err, st->col, len, "[%ld] needs an array or a pointer, and this is %s",
 				     st->index, tn);
 				free(tn);
 				return -EINVAL;
@@ -219,38 +174,38 @@ static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 		}
 		if (st->kind == STEP_ARROW) {
 			if (!btf_is_ptr(t)) {
-				fail(err, st->col, 2, "'->' needs a pointer, and this is %s%s", tn,
+				spec_fail(err, st->col, 2, "'->' needs a pointer, and this is %s%s", tn,
 				     btf_is_struct(t) || btf_is_union(t) ? ": use '.'" : "");
 				free(tn);
 				return -EINVAL;
 			}
 			t = btf__type_by_id(btf, skip_mods(btf, t->type));
 		} else if (btf_is_ptr(t)) {
-			fail(err, st->col, 1, "'.' needs a struct, and this is %s: use '->'", tn);
+			spec_fail(err, st->col, 1, "'.' needs a struct, and this is %s: use '->'", tn);
 			free(tn);
 			return -EINVAL;
 		}
 		free(tn);
 		if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
-			return fail(err, st->col, len, "the value has no fields");
+			return spec_fail(err, st->col, len, "the value has no fields");
 		m = btf_find_member(btf, t, st->field, &bit_off, 0);
 		if (!m) {
 			const char *sn = btf__name_by_offset(btf, t->name_off);
 
 			btf_list_members(btf, t, &names);
-			fail(err, st->col + (st->kind == STEP_ARROW ? 2 : 1), strlen(st->field),
+			spec_fail(err, st->col + (st->kind == STEP_ARROW ? 2 : 1), strlen(st->field),
 			     "struct %s has no member '%s'; it has: %s", sn && *sn ? sn : "(anon)",
 			     st->field, names.buf ? names.buf : "none");
 			strbuf_release(&names);
 			return -EINVAL;
 		}
 		if (st->kind == STEP_ARROW) {
-			if (follow(a, bit_off / 8))
+			if (fetch_follow(a, bit_off / 8))
 				return -ENOMEM;
 		} else {
 			if (a->base == FETCH_REG)
-				return fail(err, st->col, len, "the struct lives in a register");
-			add_offset(a, bit_off / 8);
+				return spec_fail(err, st->col, len, "the struct lives in a register");
+			fetch_add_offset(a, bit_off / 8);
 		}
 		{
 			/* bitfield: the member's bitfield size, position within the bytes read */
@@ -279,7 +234,7 @@ static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, con
 	uint32_t bit_size = a->bit_size, size = a->size;
 
 	if (!t)
-		return fail(err, sa->col, sa->len, "'%s' has no type", sa->text);
+		return spec_fail(err, sa->col, sa->len, "'%s' has no type", sa->text);
 	a->type_name = btf_type_str(btf, type);
 	a->type = btf_value_type(btf, type);
 	switch (btf_kind(t)) {
@@ -302,13 +257,13 @@ static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, con
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		if (a->base == FETCH_REG)
-			return fail(err, sa->col, sa->len, "'%s' (%s) is passed in registers; fetch its "
+			return spec_fail(err, sa->col, sa->len, "'%s' (%s) is passed in registers; fetch its "
 				    "fields one by one", sa->text, a->type_name);
 		a->final = FINAL_BYTES;
 		a->size = btf__resolve_size(btf, type);
 		break;
 	default:
-		return fail(err, sa->col, sa->len, "'%s' has a type vtrace cannot fetch (%s)", sa->text,
+		return spec_fail(err, sa->col, sa->len, "'%s' has a type vtrace cannot fetch (%s)", sa->text,
 			    a->type_name);
 	}
 	if (bit_size) {
@@ -319,7 +274,7 @@ static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, con
 		if (a->final == FINAL_BYTES && a->type && a->type->kind == VK_ARRAY)
 			return 0;
 		if (!btf_is_ptr(t))
-			return fail(err, sa->type_col, 6, "':string' needs a char pointer, and '%s' is %s",
+			return spec_fail(err, sa->type_col, 6, "':string' needs a char pointer, and '%s' is %s",
 				    sa->text, a->type_name);
 		a->final = FINAL_STRING;
 		free(a->type_name);
@@ -332,7 +287,7 @@ static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, con
 		};
 
 		if (a->final != FINAL_INT || a->bit_size)
-			return fail(err, sa->type_col, 3, "':%s' casts integers; '%s' is %s",
+			return spec_fail(err, sa->type_col, 3, "':%s' casts integers; '%s' is %s",
 				    spec_type_name(sa->type), sa->text, a->type_name);
 		a->size = sizes[sa->type];
 		a->is_signed = sa->type >= TYPE_S8 && sa->type <= TYPE_S64;
@@ -408,20 +363,20 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 			continue;
 		case EXPR_RETVAL:
 			if (!proto->type)
-				return fail(err, sa->col, sa->len, "%s returns void", s->func);
+				return spec_fail(err, sa->col, sa->len, "%s returns void", s->func);
 			type = proto->type;
 			a.base = FETCH_REG;
 			a.reg = DREG_RAX;
 			break;
 		case EXPR_REG:
 		case EXPR_GLOBAL:
-			return fail(err, sa->col, sa->len, "without DWARF only parameters%s can be "
+			return spec_fail(err, sa->col, sa->len, "without DWARF only parameters%s can be "
 				    "fetched", raw_tp ? "" : " and $retval");
 		case EXPR_VAR:
 			if (s->ret)
-				return fail(err, sa->col, sa->len, "at %%return the parameters are gone");
+				return spec_fail(err, sa->col, sa->len, "at %%return the parameters are gone");
 			if (s->has_offset && s->offset && !raw_tp)
-				return fail(err, sa->col, sa->len, "without DWARF the parameters are only "
+				return spec_fail(err, sa->col, sa->len, "without DWARF the parameters are only "
 					    "known at the function's entry, not at +%lu", s->offset);
 			for (__u16 p = skip; p < btf_vlen(proto); p++)
 				if (!strcmp(btf__name_by_offset(btf, params[p].name_off), sa->var))
@@ -432,7 +387,7 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 				for (__u16 p = skip; p < btf_vlen(proto); p++)
 					strbuf_addf(&names, "%s%s", names.len ? ", " : "",
 						    btf__name_by_offset(btf, params[p].name_off));
-				fail(err, sa->col, sa->len, "%s has no parameter '%s'; it has: %s",
+				spec_fail(err, sa->col, sa->len, "%s has no parameter '%s'; it has: %s",
 				     raw_tp ? "the tracepoint" : s->func, sa->var,
 				     names.len ? names.buf : "none");
 				strbuf_release(&names);
@@ -479,18 +434,18 @@ int btf_resolve(const struct spec *s, struct probe_resolved *out, struct spec_er
 
 	memset(out, 0, sizeof(*out));
 	if (!btf)
-		return fail(err, 0, 0, "this kernel has no BTF (/sys/kernel/btf/vmlinux): kernel probes "
+		return spec_fail(err, 0, 0, "this kernel has no BTF (/sys/kernel/btf/vmlinux): kernel probes "
 			    "need BTF, or DWARF through module=");
 	if (s->point != POINT_FUNC && !raw_tp)
-		return fail(err, s->point_col, s->point_len, "without DWARF a kernel probe point is "
+		return spec_fail(err, s->point_col, s->point_len, "without DWARF a kernel probe point is "
 			    "FUNC, FUNC+OFF or FUNC%%return");
 	snprintf(name, sizeof(name), raw_tp ? "__bpf_trace_%s" : "%s", s->func);
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 	if (id <= 0) {
 		if (raw_tp)
-			return fail(err, s->func_col, strlen(s->func), "no raw tracepoint '%s' in this "
+			return spec_fail(err, s->func_col, strlen(s->func), "no raw tracepoint '%s' in this "
 				    "kernel's BTF (see vtrace list --events)", s->func);
-		return fail(err, s->func_col, strlen(s->func), "no kernel function '%s' in BTF; "
+		return spec_fail(err, s->func_col, strlen(s->func), "no kernel function '%s' in BTF; "
 			    "check /proc/kallsyms, or give module=NAME for a module", s->func);
 	}
 	fn = btf__type_by_id(btf, id);
@@ -524,16 +479,16 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 
 	memset(out, 0, sizeof(*out));
 	if (tracefs_dir(&dir))
-		return fail(err, 0, 0, "tracefs is not available (mount -t tracefs nodev /sys/kernel/tracing)");
+		return spec_fail(err, 0, 0, "tracefs is not available (mount -t tracefs nodev /sys/kernel/tracing)");
 	snprintf(path, sizeof(path), "%s/events/%s/%s/format", dir, s->category, s->func);
 	if (read_file(path, &buf, &len))
-		return fail(err, s->func_col, strlen(s->func), "no tracepoint %s:%s in this kernel",
+		return spec_fail(err, s->func_col, strlen(s->func), "no tracepoint %s:%s in this kernel",
 			    s->category, s->func);
 	tep = tep_alloc();
 	if (!tep || tep_parse_format(tep, &ev, buf, len, s->category) || !ev) {
 		free(buf);
 		tep_free(tep);
-		return fail(err, s->func_col, strlen(s->func), "cannot parse %s", path);
+		return spec_fail(err, s->func_col, strlen(s->func), "cannot parse %s", path);
 	}
 	free(buf);
 	out->target = TARGET_TP;
@@ -548,7 +503,7 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 		struct fetch_arg a = { 0 };
 
 		if (sa->kind != EXPR_VAR || sa->nsteps) {
-			rc = fail(err, sa->col, sa->len, "a tracepoint arg is a field of its record, by name "
+			rc = spec_fail(err, sa->col, sa->len, "a tracepoint arg is a field of its record, by name "
 				  "(see %s)", path);
 			break;
 		}
@@ -558,14 +513,14 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 
 			for (f = ev->format.fields; f; f = f->next)
 				strbuf_addf(&names, "%s%s", names.len ? ", " : "", f->name);
-			fail(err, sa->col, sa->len, "%s:%s has no field '%s'; it has: %s", s->category,
+			spec_fail(err, sa->col, sa->len, "%s:%s has no field '%s'; it has: %s", s->category,
 			     s->func, sa->var, names.buf ? names.buf : "none");
 			strbuf_release(&names);
 			rc = -ENOENT;
 			break;
 		}
 		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-			rc = fail(err, sa->col, sa->len, "'%s' is a dynamic array (%s); it is not fetched "
+			rc = spec_fail(err, sa->col, sa->len, "'%s' is a dynamic array (%s); it is not fetched "
 				  "by name yet", sa->var, f->type);
 			break;
 		}
@@ -592,13 +547,13 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 			a.type->kind = (f->flags & TEP_FIELD_IS_POINTER) ? VK_PTR :
 				       a.is_signed ? VK_INT : VK_UINT;
 		} else {
-			rc = fail(err, sa->col, sa->len, "'%s' is %d bytes wide", sa->var, f->size);
+			rc = spec_fail(err, sa->col, sa->len, "'%s' is %d bytes wide", sa->var, f->size);
 			fetch_arg_free(&a);
 			break;
 		}
 		if (sa->type == TYPE_STRING) {
 			if (!(f->flags & TEP_FIELD_IS_POINTER) && a.final != FINAL_BYTES) {
-				rc = fail(err, sa->type_col, 6, "':string' needs a pointer field");
+				rc = spec_fail(err, sa->type_col, 6, "':string' needs a pointer field");
 				fetch_arg_free(&a);
 				break;
 			}

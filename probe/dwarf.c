@@ -60,21 +60,6 @@ void dwarf_file_close(struct dwarf_file *df)
 	memset(df, 0, sizeof(*df));
 }
 
-static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->col = col;
-	err->len = len > 0 ? len : 1;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* ---- types ---------------------------------------------------------- */
 
 static bool die_type(Dwarf_Die *die, Dwarf_Die *type)
@@ -994,7 +979,7 @@ static int find_points(struct dwarf_file *df, const struct spec *s, struct candi
 		bool inl;
 
 		if (!function_at(df, s->addr, &cu, &fn, &inl))
-			return fail(err, s->point_col, s->point_len,
+			return spec_fail(err, s->point_col, s->point_len,
 				    "no function in %s's debug info covers 0x%llx", df->path,
 				    (unsigned long long)s->addr);
 		return add_candidate(c, &fn, &cu, s->addr, inl);
@@ -1017,7 +1002,7 @@ static int find_points(struct dwarf_file *df, const struct spec *s, struct candi
 				}
 			}
 		if (!c->n) {
-			fail(err, s->file_col, s->point_len, "no code for %s:%ld in %s (see vtrace probe "
+			spec_fail(err, s->file_col, s->point_len, "no code for %s:%ld in %s (see vtrace probe "
 			     "--lines FUNC)", s->file, s->line, df->path);
 			return -ENOENT;
 		}
@@ -1026,7 +1011,7 @@ static int find_points(struct dwarf_file *df, const struct spec *s, struct candi
 	case POINT_FUNC:
 		break;
 	default:
-		return fail(err, s->point_col, s->point_len, "not a DWARF probe point");
+		return spec_fail(err, s->point_col, s->point_len, "not a DWARF probe point");
 	}
 
 	for_each_cu(df, search_cu, &fs);
@@ -1059,12 +1044,12 @@ static int find_points(struct dwarf_file *df, const struct spec *s, struct candi
 				high = end;
 		if (s->has_offset) {
 			if (high && cd->addr + s->offset >= high)
-				return fail(err, s->suffix_col, 1 + snprintf(NULL, 0, "%lu", s->offset),
+				return spec_fail(err, s->suffix_col, 1 + snprintf(NULL, 0, "%lu", s->offset),
 					    "+%lu is past the end of %s (%llu bytes)", s->offset, s->func,
 					    (unsigned long long)(high - cd->addr));
 			cd->addr += s->offset;
 			if (check_insn_boundary(df, low, cd->addr))
-				return fail(err, s->suffix_col, 1 + snprintf(NULL, 0, "%lu", s->offset),
+				return spec_fail(err, s->suffix_col, 1 + snprintf(NULL, 0, "%lu", s->offset),
 					    "+%lu is not at an instruction boundary in %s (see objdump -d)",
 					    s->offset, s->func);
 		} else if (s->has_relline) {
@@ -1080,7 +1065,7 @@ static int find_points(struct dwarf_file *df, const struct spec *s, struct candi
 					dwarf_decl_line(&origin, &decl);
 			}
 			if (lines_in(&cd->cu, NULL, decl + s->line, low, high ? high : low + 1, &a))
-				return fail(err, s->suffix_col, 1, "no code at line %ld of %s (line %ld of its "
+				return spec_fail(err, s->suffix_col, 1, "no code at line %ld of %s (line %ld of its "
 					    "file); see vtrace probe --lines %s", s->line, s->func, decl + s->line,
 					    s->func);
 			cd->addr = a;
@@ -1103,26 +1088,6 @@ struct arg_ctx {
 	struct candidate *cd;
 };
 
-static int push_deref(struct fetch_arg *a, int64_t off)
-{
-	int64_t *nd = realloc(a->derefs, (a->nderefs + 1) * sizeof(*nd));
-
-	if (!nd)
-		return -ENOMEM;
-	a->derefs = nd;
-	a->derefs[a->nderefs++] = off;
-	return 0;
-}
-
-/* Moves the address a fetch ends at by off bytes. */
-static void add_offset(struct fetch_arg *a, int64_t off)
-{
-	if (a->nderefs)
-		a->derefs[a->nderefs - 1] += off;
-	else
-		a->offset += off;
-}
-
 static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
 		     struct spec_error *err)
 {
@@ -1130,7 +1095,7 @@ static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg
 	Dwarf_Word size = 0;
 
 	if (peel(type, &t))
-		return fail(err, sa->col, sa->len, "cannot read the type of '%s'", sa->text);
+		return spec_fail(err, sa->col, sa->len, "cannot read the type of '%s'", sa->text);
 	a->type_name = type_name_str(type);
 	a->type = dwarf_value_type(type, 0);
 	dwarf_aggregate_size(&t, &size);
@@ -1155,17 +1120,17 @@ static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
 		if (a->base == FETCH_REG || a->base == FETCH_CONST)
-			return fail(err, sa->col, sa->len, "'%s' (%s) lives in registers here; fetch its "
+			return spec_fail(err, sa->col, sa->len, "'%s' (%s) lives in registers here; fetch its "
 				    "fields one by one", sa->text, a->type_name);
 		a->final = FINAL_BYTES;
 		a->size = size;
 		break;
 	default:
-		return fail(err, sa->col, sa->len, "'%s' has a type vtrace cannot fetch (%s)", sa->text,
+		return spec_fail(err, sa->col, sa->len, "'%s' has a type vtrace cannot fetch (%s)", sa->text,
 			    a->type_name);
 	}
 	if (a->size > 8 && a->final == FINAL_INT)
-		return fail(err, sa->col, sa->len, "'%s' is %u bytes wide; vtrace fetches integers up to 8",
+		return spec_fail(err, sa->col, sa->len, "'%s' is %u bytes wide; vtrace fetches integers up to 8",
 			    sa->text, a->size);
 	return 0;
 }
@@ -1184,7 +1149,7 @@ static int apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spe
 		if (a->type && a->type->kind == VK_ARRAY && a->type->elem && a->type->elem->kind == VK_CHAR)
 			return 0;	/* a char array already prints as a string */
 		if (!a->type || a->type->kind != VK_PTR || a->final != FINAL_INT)
-			return fail(err, sa->type_col, 6, "':string' needs a char pointer, and '%s' is %s",
+			return spec_fail(err, sa->type_col, 6, "':string' needs a char pointer, and '%s' is %s",
 				    sa->text, a->type_name ? a->type_name : "not one");
 		a->final = FINAL_STRING;
 		free(a->type_name);
@@ -1192,10 +1157,10 @@ static int apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spe
 		return 0;
 	}
 	if (a->final != FINAL_INT)
-		return fail(err, sa->type_col, 3, "':%s' casts integers; '%s' is %s", spec_type_name(sa->type),
+		return spec_fail(err, sa->type_col, 3, "':%s' casts integers; '%s' is %s", spec_type_name(sa->type),
 			    sa->text, a->type_name);
 	if (a->bit_size)
-		return fail(err, sa->type_col, 3, "'%s' is a bitfield: it is read as declared", sa->text);
+		return spec_fail(err, sa->type_col, 3, "'%s' is a bitfield: it is read as declared", sa->text);
 	if (a->base == FETCH_REG && t[sa->type].size > 8)
 		return -EINVAL;
 	a->size = t[sa->type].size;
@@ -1228,9 +1193,9 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 		int tag;
 
 		if (a->bit_size)
-			return fail(err, st->col, len, "a bitfield has no fields");
+			return spec_fail(err, st->col, len, "a bitfield has no fields");
 		if (peel(&cur, &t))
-			return fail(err, st->col, len, "cannot read the type here");
+			return spec_fail(err, st->col, len, "cannot read the type here");
 		tag = dwarf_tag(&t);
 		tn = type_name_str(&cur);
 
@@ -1239,24 +1204,21 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			Dwarf_Die et;
 
 			if ((tag != DW_TAG_array_type && tag != DW_TAG_pointer_type) || !die_type(&t, &target)) {
-				fail(err, st->col, len, "[%ld] needs an array or a pointer, and this is %s",
+				spec_fail(err, st->col, len, "[%ld] needs an array or a pointer, and this is %s",
 				     st->index, tn);
 				free(tn);
 				return -EINVAL;
 			}
 			free(tn);
 			if (peel(&target, &et) || dwarf_aggregate_size(&et, &esize))
-				return fail(err, st->col, len, "the elements here have no size");
+				return spec_fail(err, st->col, len, "the elements here have no size");
 			if (tag == DW_TAG_array_type) {
 				if (a->base == FETCH_REG || a->base == FETCH_CONST)
-					return fail(err, st->col, len, "the array lives in a register here");
-				add_offset(a, st->index * (int64_t)esize);
-			} else if (a->base == FETCH_REG && !a->nderefs) {
-				a->base = FETCH_MEM_REG;
-				a->offset += st->index * (int64_t)esize;
+					return spec_fail(err, st->col, len, "the array lives in a register here");
+				fetch_add_offset(a, st->index * (int64_t)esize);
 			} else if (a->base == FETCH_CONST) {
-				return fail(err, st->col, len, "the pointer is a constant here");
-			} else if (push_deref(a, st->index * (int64_t)esize)) {
+				return spec_fail(err, st->col, len, "the pointer is a constant here");
+			} else if (fetch_follow(a, st->index * (int64_t)esize)) {
 				return -ENOMEM;
 			}
 			cur = target;
@@ -1265,7 +1227,7 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 
 		if (st->kind == STEP_ARROW) {
 			if (tag != DW_TAG_pointer_type) {
-				fail(err, st->col, 2, "'->' needs a pointer, and this is %s%s", tn,
+				spec_fail(err, st->col, 2, "'->' needs a pointer, and this is %s%s", tn,
 				     tag == DW_TAG_structure_type || tag == DW_TAG_union_type ?
 				     ": use '.'" : "");
 				free(tn);
@@ -1273,18 +1235,18 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			}
 			if (!die_type(&t, &target) || peel(&target, &t)) {
 				free(tn);
-				return fail(err, st->col, len, "'->' through a void pointer");
+				return spec_fail(err, st->col, len, "'->' through a void pointer");
 			}
 			tag = dwarf_tag(&t);
 		} else if (tag == DW_TAG_pointer_type) {
-			fail(err, st->col, 1, "'.' needs a struct, and this is %s: use '->'", tn);
+			spec_fail(err, st->col, 1, "'.' needs a struct, and this is %s: use '->'", tn);
 			free(tn);
 			return -EINVAL;
 		}
 		free(tn);
 		if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type) {
 			tn = type_name_str(&t);
-			fail(err, st->col, len, "'%s' has no fields: it is %s", st->kind == STEP_ARROW ?
+			spec_fail(err, st->col, len, "'%s' has no fields: it is %s", st->kind == STEP_ARROW ?
 			     "the pointed-to value" : "the value", tn);
 			free(tn);
 			return -EINVAL;
@@ -1294,26 +1256,22 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 
 			list_members(&t, &names, 0);
 			tn = type_name_str(&t);
-			fail(err, st->col + (st->kind == STEP_ARROW ? 2 : 1), strlen(st->field),
+			spec_fail(err, st->col + (st->kind == STEP_ARROW ? 2 : 1), strlen(st->field),
 			     "%s has no member '%s'; it has: %s", tn, st->field, names.buf ? names.buf : "none");
 			free(tn);
 			strbuf_release(&names);
 			return -EINVAL;
 		}
 		if (st->kind == STEP_ARROW) {
-			if (a->base == FETCH_REG && !a->nderefs) {
-				a->base = FETCH_MEM_REG;
-				a->offset += off;
-			} else if (a->base == FETCH_CONST) {
-				return fail(err, st->col, len, "the pointer is a constant here");
-			} else if (push_deref(a, off)) {
+			if (a->base == FETCH_CONST)
+				return spec_fail(err, st->col, len, "the pointer is a constant here");
+			if (fetch_follow(a, off))
 				return -ENOMEM;
-			}
 		} else {
 			if (a->base == FETCH_REG || a->base == FETCH_CONST)
-				return fail(err, st->col, len, "the struct lives in registers here; its "
+				return spec_fail(err, st->col, len, "the struct lives in registers here; its "
 					    "fields cannot be addressed");
-			add_offset(a, off);
+			fetch_add_offset(a, off);
 		}
 		{
 			uint32_t bo, bs;
@@ -1328,9 +1286,9 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 				member_bits(&member, off, &bo, &bs);
 				if (!dwarf_attr(&member, DW_AT_data_member_location, &at) &&
 				    dwarf_attr(&member, DW_AT_data_bit_offset, &at) && !dwarf_formudata(&at, &v))
-					add_offset(a, (int64_t)(v / 8) - (int64_t)off);
+					fetch_add_offset(a, (int64_t)(v / 8) - (int64_t)off);
 				else
-					add_offset(a, (int64_t)(bo / 8) - (int64_t)off);
+					fetch_add_offset(a, (int64_t)(bo / 8) - (int64_t)off);
 				a->bit_offset = bo % 8;
 				a->bit_size = bs;
 				total = a->bit_offset + bs;
@@ -1338,7 +1296,7 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			}
 		}
 		if (!die_type(&member, &mt))
-			return fail(err, st->col, len, "member '%s' has no type", st->field);
+			return spec_fail(err, st->col, len, "member '%s' has no type", st->field);
 		cur = mt;
 	}
 	*type = cur;
@@ -1358,7 +1316,7 @@ static int resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg 
 	int rc;
 
 	if (!die_type(var, &type))
-		return fail(err, sa->col, sa->len, "'%s' has no type in the debug info", sa->var);
+		return spec_fail(err, sa->col, sa->len, "'%s' has no type in the debug info", sa->var);
 	have_fb = frame_base_at(x->df, &x->cd->fn, x->pc, &fb) == 0;
 
 	if (dwarf_attr_integrate(var, DW_AT_location, &attr)) {
@@ -1368,7 +1326,7 @@ static int resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg 
 			struct strbuf where = STRBUF_INIT;
 
 			available_ranges(var, &where);
-			fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx%s%s", sa->var,
+			spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx%s%s", sa->var,
 			     (unsigned long long)x->pc, where.len ? "; it is available at " : "",
 			     where.len ? where.buf : "");
 			strbuf_release(&where);
@@ -1376,10 +1334,10 @@ static int resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg 
 		}
 		rc = eval_expr(x->df, &attr, ops, nops, x->pc, have_fb ? &fb : NULL, &l);
 		if (rc == -ENODATA)
-			return fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx", sa->var,
+			return spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx", sa->var,
 				    (unsigned long long)x->pc) ? -ENOENT : -ENOENT;
 		if (rc)
-			return fail(err, sa->col, sa->len, "'%s' is in a place vtrace cannot fetch at 0x%llx "
+			return spec_fail(err, sa->col, sa->len, "'%s' is in a place vtrace cannot fetch at 0x%llx "
 				    "(a DWARF expression beginning with op 0x%x)", sa->var,
 				    (unsigned long long)x->pc, ops[0].atom);
 	} else if (dwarf_attr_integrate(var, DW_AT_const_value, &attr)) {
@@ -1393,13 +1351,13 @@ static int resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg 
 		else if (!dwarf_formudata(&attr, &uv))
 			l.value = uv;
 		else
-			return fail(err, sa->col, sa->len, "'%s' is a constant vtrace cannot read", sa->var);
+			return spec_fail(err, sa->col, sa->len, "'%s' is a constant vtrace cannot read", sa->var);
 	} else {
-		return fail(err, sa->col, sa->len, "'%s' is optimized out (no location)", sa->var);
+		return spec_fail(err, sa->col, sa->len, "'%s' is optimized out (no location)", sa->var);
 	}
 	if (l.base == FETCH_MEM_PC && x->spec->ret)
 		/* at a return the pc is the caller's: it no longer locates the binary */
-		return fail(err, sa->col, sa->len, "'%s' is found relative to the probe address, which "
+		return spec_fail(err, sa->col, sa->len, "'%s' is found relative to the probe address, which "
 			    "a return probe does not have; probe the function's last line instead",
 			    sa->var);
 	a->base = l.base;
@@ -1605,10 +1563,10 @@ static int resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spe
 			a.base = FETCH_REG;
 			a.reg = reg_by_name(sa->var);
 			if (a.reg < 0)
-				return fail(err, sa->col, sa->len, "unknown register '%%%s' (rax..r15, rip; "
+				return spec_fail(err, sa->col, sa->len, "unknown register '%%%s' (rax..r15, rip; "
 					    "or ax, di, ...)", sa->var);
 			if (sa->nsteps)
-				return fail(err, sa->steps[0].col, 1, "a register has no fields (it has no type)");
+				return spec_fail(err, sa->steps[0].col, 1, "a register has no fields (it has no type)");
 			a.final = FINAL_INT;
 			a.size = 8;
 			a.hex = true;
@@ -1624,7 +1582,7 @@ static int resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spe
 			struct spec_arg copy = *sa;
 
 			if (!die_type(&x->cd->fn, &type))
-				return fail(err, sa->col, sa->len, "%s returns void", s->func);
+				return spec_fail(err, sa->col, sa->len, "%s returns void", s->func);
 			a.base = FETCH_REG;
 			a.reg = DREG_RAX;
 			copy.var = "$retval";
@@ -1655,7 +1613,7 @@ static int resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spe
 			if (!gs.ok)
 				for_each_cu(x->df, global_cu, &gs);
 			if (!gs.ok)
-				return fail(err, sa->col, sa->len, "no global variable '%s' in %s", sa->var,
+				return spec_fail(err, sa->col, sa->len, "no global variable '%s' in %s", sa->var,
 					    x->df->path);
 			rc = resolve_var(x, &gs.found, sa, &a, err);
 			break;
@@ -1668,7 +1626,7 @@ static int resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spe
 				struct strbuf names = STRBUF_INIT;
 
 				list_scope_vars(x, &names);
-				fail(err, sa->col, strlen(sa->var) + (sa->named ? strlen(sa->name) + 1 : 0),
+				spec_fail(err, sa->col, strlen(sa->var) + (sa->named ? strlen(sa->name) + 1 : 0),
 				     "no variable '%s' in scope at %s+0x%llx; in scope: %s", sa->var,
 				     in->func, (unsigned long long)in->func_offset,
 				     names.len ? names.buf : "none");
@@ -1775,7 +1733,7 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 		/* For %return the args are fetched as the function returns: only $retval and globals. */
 		x.nscopes = scopes_at(cd, &x.scopes);
 		if (x.nscopes <= 0) {
-			rc = fail(err, s->point_col, s->point_len, "no scope information at 0x%llx",
+			rc = spec_fail(err, s->point_col, s->point_len, "no scope information at 0x%llx",
 				  (unsigned long long)cd->addr);
 			goto done;
 		}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,36 @@ void fetch_arg_free(struct fetch_arg *a)
 	free(a->derefs);
 	value_type_free(a->type);
 	memset(a, 0, sizeof(*a));
+}
+
+int fetch_push_deref(struct fetch_arg *a, int64_t off)
+{
+	int64_t *nd = realloc(a->derefs, (a->nderefs + 1) * sizeof(*nd));
+
+	if (!nd)
+		return -ENOMEM;
+	a->derefs = nd;
+	a->derefs[a->nderefs++] = off;
+	return 0;
+}
+
+void fetch_add_offset(struct fetch_arg *a, int64_t off)
+{
+	if (a->nderefs)
+		a->derefs[a->nderefs - 1] += off;
+	else
+		a->offset += off;
+}
+
+int fetch_follow(struct fetch_arg *a, int64_t off)
+{
+	/* a pointer held in a register becomes the base address itself */
+	if (a->base == FETCH_REG && !a->nderefs) {
+		a->base = FETCH_MEM_REG;
+		a->offset += off;
+		return 0;
+	}
+	return fetch_push_deref(a, off);
 }
 
 void probe_resolved_free(struct probe_resolved *r)

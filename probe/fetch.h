@@ -93,6 +93,14 @@ struct probe_resolved {
 };
 
 void fetch_arg_free(struct fetch_arg *a);
+
+/* Building a fetch while walking ->, . and []: */
+/* one more dereference, landing off bytes past the pointer read */
+int fetch_push_deref(struct fetch_arg *a, int64_t off);
+/* the address the fetch ends at moves by off bytes (a member, an element) */
+void fetch_add_offset(struct fetch_arg *a, int64_t off);
+/* the pointer the fetch holds so far is followed, off bytes in */
+int fetch_follow(struct fetch_arg *a, int64_t off);
 void probe_resolved_free(struct probe_resolved *r);
 
 /* One line per fetch, as `vtrace probe --dry-run` prints it, e.g.

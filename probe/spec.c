@@ -30,10 +30,7 @@ const char *spec_type_name(enum spec_type t)
 	return "default";
 }
 
-static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct spec_error *err, int col, int len, const char *fmt, ...)
+int spec_fail(struct spec_error *err, int col, int len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -93,17 +90,17 @@ static int parse_key(struct spec *s, const char *text, int start, int end, struc
 	int i, rc = 0;
 
 	if (!eq)
-		return fail(err, start, end - start, "expected key=value before ';' (keys: exec, module, inlines, force)");
+		return spec_fail(err, start, end - start, "expected key=value before ';' (keys: exec, module, inlines, force)");
 	key = strndup(seg, eq - seg);
 	val = strndup(eq + 1, text + end - eq - 1);
 	for (i = 0; keys[i]; i++)
 		if (!strcmp(key, keys[i]))
 			break;
 	if (!keys[i]) {
-		rc = fail(err, start, eq - seg, "unknown key '%s'; the keys are exec=PATH, module=NAME, "
+		rc = spec_fail(err, start, eq - seg, "unknown key '%s'; the keys are exec=PATH, module=NAME, "
 			  "inlines=yes|no and force=yes|no", key);
 	} else if (!*val) {
-		rc = fail(err, eq - text + 1, 1, "'%s=' needs a value", key);
+		rc = spec_fail(err, eq - text + 1, 1, "'%s=' needs a value", key);
 	} else if (!strcmp(key, "exec")) {
 		free(s->exec);
 		s->exec = val;
@@ -113,7 +110,7 @@ static int parse_key(struct spec *s, const char *text, int start, int end, struc
 		s->module = val;
 		val = NULL;
 	} else if (parse_bool(val, !strcmp(key, "inlines") ? &s->inlines : &s->force)) {
-		rc = fail(err, eq - text + 1, strlen(val), "'%s' takes yes or no, not '%s'", key, val);
+		rc = spec_fail(err, eq - text + 1, strlen(val), "'%s' takes yes or no, not '%s'", key, val);
 	}
 	free(key);
 	free(val);
@@ -128,7 +125,7 @@ static int parse_number(const char *s, int col, unsigned long *out, int *len, st
 	errno = 0;
 	*out = strtoul(s, &end, 0);
 	if (errno || end == s || (*end && !isspace((unsigned char)*end)))
-		return fail(err, col, 1, "%s must be a number (decimal or 0x hex)", what);
+		return spec_fail(err, col, 1, "%s must be a number (decimal or 0x hex)", what);
 	*len = end - s;
 	return 0;
 }
@@ -147,7 +144,7 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 	s->point_len = end - start;
 	if (!*p) {
 		free(pt);
-		return fail(err, start, 1, "expected a probe point after '=' (FUNC, FILE:LINE or 0xADDR)");
+		return spec_fail(err, start, 1, "expected a probe point after '=' (FUNC, FILE:LINE or 0xADDR)");
 	}
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		unsigned long a;
@@ -162,7 +159,7 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 	n = strcspn(p, "@+:%");
 	if (!n) {
 		free(pt);
-		return fail(err, start, 1, "expected a function name or FILE:LINE");
+		return spec_fail(err, start, 1, "expected a function name or FILE:LINE");
 	}
 	s->point = POINT_FUNC;
 	s->func = strndup(p, n);
@@ -172,7 +169,7 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 		size_t fn = strcspn(p + 1, "+:%");
 
 		if (!fn) {
-			rc = fail(err, start + (p - pt) + 1, 1, "expected a file name after '@'");
+			rc = spec_fail(err, start + (p - pt) + 1, 1, "expected a file name after '@'");
 			goto out;
 		}
 		s->file = strndup(p + 1, fn);
@@ -215,7 +212,7 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 	}
 	case '%':
 		if (strcmp(p, "%return")) {
-			rc = fail(err, s->suffix_col, strlen(p), "expected %%return");
+			rc = spec_fail(err, s->suffix_col, strlen(p), "expected %%return");
 			goto out;
 		}
 		s->ret = true;
@@ -223,9 +220,9 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 		break;
 	}
 	if (*p)
-		rc = fail(err, start + (p - pt), strlen(p), "unexpected '%s' after the probe point", p);
+		rc = spec_fail(err, start + (p - pt), strlen(p), "unexpected '%s' after the probe point", p);
 	else if (s->point == POINT_FUNC && !ident_len(s->func))
-		rc = fail(err, s->func_col, strlen(s->func), "'%s' is not a function name", s->func);
+		rc = spec_fail(err, s->func_col, strlen(s->func), "'%s' is not a function name", s->func);
 out:
 	free(pt);
 	return rc;
@@ -288,7 +285,7 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 	}
 	p = s;
 	if (p >= e)
-		return fail(err, p - text, 1, "expected an expression after '='");
+		return spec_fail(err, p - text, 1, "expected an expression after '='");
 	if (*p == '$') {
 		n = ident_len(p + 1);
 		if (n == 6 && !strncmp(p + 1, "retval", 6))
@@ -298,11 +295,11 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 		else if (n == 4 && !strncmp(p + 1, "vars", 4))
 			a->kind = EXPR_VARS;
 		else
-			return fail(err, p - text, n + 1, "unknown '$%.*s'; use $retval, $params or $vars",
+			return spec_fail(err, p - text, n + 1, "unknown '$%.*s'; use $retval, $params or $vars",
 				    n, p + 1);
 		p += n + 1;
 		if (a->kind != EXPR_RETVAL && p < e && *p != ':')
-			return fail(err, p - text, e - p, "$params and $vars take no fields or type");
+			return spec_fail(err, p - text, e - p, "$params and $vars take no fields or type");
 	} else {
 		if (*p == '%' || *p == '@') {
 			a->kind = *p == '%' ? EXPR_REG : EXPR_GLOBAL;
@@ -312,7 +309,7 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 		}
 		n = ident_len(p);
 		if (!n)
-			return fail(err, p - text, 1, "expected a %s name",
+			return spec_fail(err, p - text, 1, "expected a %s name",
 				    a->kind == EXPR_REG ? "register" : "variable");
 		a->var = strndup(p, n);
 		p += n;
@@ -323,13 +320,13 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 		if (p[0] == '-' && p + 1 < e && p[1] == '>') {
 			n = ident_len(p + 2);
 			if (!n)
-				return fail(err, col + 2, 1, "expected a field name after '->'");
+				return spec_fail(err, col + 2, 1, "expected a field name after '->'");
 			rc = add_step(a, STEP_ARROW, strndup(p + 2, n), 0, col);
 			p += 2 + n;
 		} else if (*p == '.') {
 			n = ident_len(p + 1);
 			if (!n)
-				return fail(err, col + 1, 1, "expected a field name after '.'");
+				return spec_fail(err, col + 1, 1, "expected a field name after '.'");
 			rc = add_step(a, STEP_DOT, strndup(p + 1, n), 0, col);
 			p += 1 + n;
 		} else if (*p == '[') {
@@ -339,11 +336,11 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 			errno = 0;
 			idx = strtol(p + 1, &endp, 0);
 			if (errno || endp == p + 1 || endp >= e || *endp != ']')
-				return fail(err, col, 1, "expected [INDEX] with a whole number");
+				return spec_fail(err, col, 1, "expected [INDEX] with a whole number");
 			rc = add_step(a, STEP_INDEX, NULL, idx, col);
 			p = endp + 1;
 		} else {
-			return fail(err, col, 1, "unexpected '%c' in '%s' (fields are ->NAME, .NAME or [INDEX])",
+			return spec_fail(err, col, 1, "unexpected '%c' in '%s' (fields are ->NAME, .NAME or [INDEX])",
 				    *p, a->text);
 		}
 		if (rc)
@@ -358,7 +355,7 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 			    !strncmp(p + 1, types[i].name, e - p - 1))
 				break;
 		if (i == sizeof(types) / sizeof(types[0]))
-			return fail(err, a->type_col, e - p - 1, "unknown type '%.*s'; use u8..u64, "
+			return spec_fail(err, a->type_col, e - p - 1, "unknown type '%.*s'; use u8..u64, "
 				    "s8..s64, x8..x64 or string", (int)(e - p - 1), p + 1);
 		a->type = types[i].type;
 	}
@@ -394,10 +391,10 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 		const struct spec_arg *a = &s->args[i];
 
 		if (a->kind == EXPR_RETVAL && !s->ret && s->point != POINT_RAW_TP && s->point != POINT_TP)
-			return fail(err, a->col, a->len, "$retval is only known at a function's "
+			return spec_fail(err, a->col, a->len, "$retval is only known at a function's "
 				    "return: add %%return to the probe point");
 		if (s->ret && (a->kind == EXPR_VAR || a->kind == EXPR_VARS))
-			return fail(err, a->col, a->len, "at %%return the function's locals are gone; "
+			return spec_fail(err, a->col, a->len, "at %%return the function's locals are gone; "
 				    "fetch $retval, @GLOBALs, or probe a line before the return");
 	}
 	return 0;
@@ -413,12 +410,12 @@ static int parse_tracepoint(struct spec *s, const char *text, const char *p, str
 		const char *slash = memchr(name, '/', end - name);
 
 		if (!slash || slash == name || slash + 1 == end)
-			return fail(err, name - text, end - name, "expected tp/CATEGORY/NAME");
+			return spec_fail(err, name - text, end - name, "expected tp/CATEGORY/NAME");
 		s->category = strndup(name, slash - name);
 		name = slash + 1;
 	}
 	if (name == end)
-		return fail(err, name - text, 1, "expected a tracepoint name");
+		return spec_fail(err, name - text, 1, "expected a tracepoint name");
 	s->func = strndup(name, end - name);
 	s->func_col = name - text;
 	s->event = strdup(s->func);
@@ -450,7 +447,7 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 	while (isspace((unsigned char)*main_start))
 		main_start++;
 	if (!*main_start) {
-		rc = fail(err, main_start - text, 1, "expected EVENT=POINT after the keys");
+		rc = spec_fail(err, main_start - text, 1, "expected EVENT=POINT after the keys");
 		goto fail;
 	}
 
@@ -470,7 +467,7 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 		tok_end++;
 	eq = memchr(main_start, '=', tok_end - main_start);
 	if (!eq) {
-		rc = fail(err, main_start - text, tok_end - main_start,
+		rc = spec_fail(err, main_start - text, tok_end - main_start,
 			  "expected EVENT=POINT (for example: myevent=func+4), not '%.*s'",
 			  (int)(tok_end - main_start), main_start);
 		goto fail;
@@ -479,7 +476,7 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 	if (colon) {
 		s->group = strndup(main_start, colon - main_start);
 		if (!ident_len(s->group) || (int)strlen(s->group) != ident_len(s->group)) {
-			rc = fail(err, main_start - text, colon - main_start, "'%s' is not a group name",
+			rc = spec_fail(err, main_start - text, colon - main_start, "'%s' is not a group name",
 				  s->group);
 			goto fail;
 		}
@@ -488,7 +485,7 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 	s->event = strndup(main_start, eq - main_start);
 	s->event_col = main_start - text;
 	if (!ident_len(s->event) || (int)strlen(s->event) != ident_len(s->event)) {
-		rc = fail(err, s->event_col, eq - main_start > 0 ? eq - main_start : 1,
+		rc = spec_fail(err, s->event_col, eq - main_start > 0 ? eq - main_start : 1,
 			  "'%s' is not an event name (letters, digits and _)", s->event);
 		goto fail;
 	}

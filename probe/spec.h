@@ -109,6 +109,10 @@ void spec_free(struct spec *spec);
 /* "u32", "string", ... */
 const char *spec_type_name(enum spec_type t);
 
+/* Fills err (col, len, message) and returns -EINVAL: for the parser and resolvers. */
+int spec_fail(struct spec_error *err, int col, int len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Prints "vtrace: WHERE: MSG" then the spec with a caret line. */
 void spec_error_print(const char *where, const char *text, const struct spec_error *err);
 

@@ -52,6 +52,27 @@ def gdb_value(expr, kind):
         return "gdb error: %s" % e
 
 
+def start_and_break(addrs):
+    """Starts the target stopped, breaks at each link-time address; (pid, load bias)."""
+    gdb.execute("set pagination off")
+    gdb.execute("set confirm off")
+    gdb.execute("starti", to_string=True)
+    pid = gdb.selected_inferior().pid
+    with open(BIN, "rb") as f:
+        pie = f.read(18)[16] == 3  # ET_DYN
+    bias = 0
+    if pie:
+        real = os.path.realpath(BIN)
+        for line in open("/proc/%d/maps" % pid):
+            parts = line.split()
+            if parts[-1] == real and int(parts[2], 16) == 0:
+                bias = int(parts[0].split("-")[0], 16)
+                break
+    for a in addrs:
+        gdb.execute("break *%#x" % (a + bias), to_string=True)
+    return pid, bias
+
+
 def vtrace_format(expr, kind):
     """gdb's value of expr, printed the way vtrace prints that C type."""
     try:
@@ -85,22 +106,7 @@ def dump():
     res = subprocess.run([TOOL, "addrs", BIN, SPEC], capture_output=True, text=True)
     addrs = [int(x, 16) for x in res.stdout.split()]
     args = parse_args(SPEC)
-    gdb.execute("set pagination off")
-    gdb.execute("set confirm off")
-    gdb.execute("starti", to_string=True)
-    pid = gdb.selected_inferior().pid
-    with open(BIN, "rb") as f:
-        pie = f.read(18)[16] == 3
-    bias = 0
-    if pie:
-        real = os.path.realpath(BIN)
-        for line in open("/proc/%d/maps" % pid):
-            parts = line.split()
-            if parts[-1] == real and int(parts[2], 16) == 0:
-                bias = int(parts[0].split("-")[0], 16)
-                break
-    for a in addrs:
-        gdb.execute("break *%#x" % (a + bias), to_string=True)
+    pid, bias = start_and_break(addrs)
     while True:
         try:
             gdb.execute("continue", to_string=True)
@@ -124,22 +130,7 @@ def main():
         return
     addrs = [int(x, 16) for x in res.stdout.split()]
     args = parse_args(SPEC)
-    gdb.execute("set pagination off")
-    gdb.execute("set confirm off")
-    gdb.execute("starti", to_string=True)
-    pid = gdb.selected_inferior().pid
-    with open(BIN, "rb") as f:
-        pie = f.read(18)[16] == 3
-    bias = 0
-    if pie:
-        real = os.path.realpath(BIN)
-        for line in open("/proc/%d/maps" % pid):
-            parts = line.split()
-            if parts[-1] == real and int(parts[2], 16) == 0:
-                bias = int(parts[0].split("-")[0], 16)
-                break
-    for a in addrs:
-        gdb.execute("break *%#x" % (a + bias), to_string=True)
+    pid, bias = start_and_break(addrs)
     hits = {}
     compared = 0
     regs_file = tempfile.NamedTemporaryFile("w", delete=False, suffix=".regs")
