@@ -64,3 +64,7 @@ done
 bin=$TARGETS/vars-gcc-O0
 off=$("$VTRACE" probe --dry-run "ev=handle:$rel" -x "$bin" | sed -n 's/^  handle+\([0-9]*\) .*/\1/p')
 spec_vs_gdb "gcc-O0 +$off" "$bin" "handle+$off score=score adjusted=adjusted"
+
+# The seed's own shape: exec=...;name=func+off a->b c d e (five args at +OFF)
+bin=$TARGETS/vars-gcc-O0
+spec_vs_gdb "seed style, gcc-O0 +$off" "$bin" "handle+$off len=r->hdr.len score=score adjusted=adjusted status=status path=r->path:string"
