@@ -101,3 +101,20 @@ expect_error "module not found by name" "no module 'nosuchmod' under /lib/module
 expect_error "a global at %return is refused with the reason" \
 	"'counter' is found relative to the probe address, which a return probe does not have" "" \
 	--dry-run "ev=handle%return \$retval @counter" -x "$BIN"
+
+# Debug info in a separate file: through .gnu_debuglink, and by build id
+cp "$O2" "$T/linked"
+objcopy --only-keep-debug "$T/linked" "$T/linked.debug"
+objcopy --strip-debug --add-gnu-debuglink="$T/linked.debug" "$T/linked"
+"$VTRACE" probe --dry-run "ev=handle len=r->hdr.len" -x "$T/linked" > "$T/out" 2> "$T/err"
+expect_grep "debug info through .gnu_debuglink" "len = *(u16 *)(%rdi)" "$T/out"
+id=$(readelf -n "$O2" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+dir=/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)
+if [ -n "$id" ] && mkdir -p "$dir" 2>/dev/null; then
+	objcopy --only-keep-debug "$O2" "$dir/$(echo "$id" | cut -c3-).debug"
+	objcopy --strip-debug "$O2" "$T/stripped"
+	"$VTRACE" probe --dry-run "ev=handle len=r->hdr.len" -x "$T/stripped" > "$T/out" 2> "$T/err"
+	expect_grep "debug info by build id under /usr/lib/debug/.build-id" "len = *(u16 *)(%rdi)" "$T/out"
+	rm -f "$dir/$(echo "$id" | cut -c3-).debug"
+	rmdir "$dir" 2>/dev/null
+fi
