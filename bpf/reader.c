@@ -1,106 +1,112 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <bpf/btf.h>
 
 #include "bpf/reader.h"
-#include "lib/output.h"
+#include "probe/btf_value.h"
 
-int sample_format(struct strbuf *sb, struct session *s, const void *data, size_t size)
+/* vtrace_emit() types, from the object's BTF, the first time each is seen. */
+static struct value_type *find_btf_type(void *ctx, uint32_t obj, uint32_t id)
 {
-	const struct vtrace_sample *h = data;
-	const char *payload = (const char *)data + sizeof(*h);
-	size_t plen = size - sizeof(*h);
-	struct vt_program *p;
+	struct session *s = ctx;
+	const struct btf *btf;
 
-	if (size < sizeof(*h) || h->probe_id >= s->nprogs)
-		return -EINVAL;
-	p = s->progs[h->probe_id];
-	output_header(sb, h, p->event);
-	switch (h->kind) {
-	case VTRACE_SAMPLE_PRINTF: {
-		const struct printf_fmt *f;
-		__u32 id;
+	if (obj >= s->nobjs)
+		return NULL;
+	btf = bpf_object__btf(s->objs[obj]->obj);
+	if (!btf || !id || id >= btf__type_cnt(btf))
+		return NULL;
+	return btf_value_type(btf, id);
+}
 
-		if (plen < sizeof(struct vtrace_printf_payload))
-			return -EINVAL;
-		memcpy(&id, payload, sizeof(id));
-		f = fmt_table_find(&p->obj->fmts, id);
-		if (!f) {
-			strbuf_addf(sb, "(unknown format %u)", id);
-			return 0;
+int decoder_from_session(struct decoder *d, struct session *s)
+{
+	memset(d, 0, sizeof(*d));
+	d->objs = calloc(s->nobjs ? s->nobjs : 1, sizeof(*d->objs));
+	d->probes = calloc(s->nprogs ? s->nprogs : 1, sizeof(*d->probes));
+	if (!d->objs || !d->probes)
+		return -ENOMEM;
+	d->nobjs = s->nobjs;
+	d->nprobes = s->nprogs;
+	d->find_type = find_btf_type;
+	d->find_ctx = s;
+	for (size_t i = 0; i < s->nobjs; i++) {
+		d->objs[i].fmts = s->objs[i]->fmts;
+		memset(&s->objs[i]->fmts, 0, sizeof(s->objs[i]->fmts));
+	}
+	for (size_t i = 0; i < s->nprogs; i++) {
+		struct vt_program *p = s->progs[i];
+		struct decode_probe *dp = &d->probes[i];
+
+		dp->event = strdup(p->event);
+		for (size_t o = 0; o < s->nobjs; o++)
+			if (s->objs[o] == p->obj)
+				dp->obj = o;
+		if (!p->spec)
+			continue;
+		dp->args_size = p->layout.total;
+		dp->nargs = p->layout.nargs;
+		dp->args = calloc(dp->nargs ? dp->nargs : 1, sizeof(*dp->args));
+		if (!dp->args)
+			return -ENOMEM;
+		for (size_t j = 0; j < dp->nargs; j++) {
+			struct fetch_arg *a = &p->res.insts[0].args[j];
+			struct decode_arg *da = &dp->args[j];
+
+			da->name = strdup(a->name);
+			da->kind = a->final == FINAL_STRING ? DECODE_STRING :
+				   a->final == FINAL_BYTES ? DECODE_BYTES : DECODE_INT;
+			da->hex = a->hex;
+			da->off = p->layout.off[j];
+			da->size = p->layout.size[j];
+			da->type = a->type;
+			a->type = NULL;
 		}
-		printf_fmt_render(sb, f, payload, plen);
-		return 0;
 	}
-	case VTRACE_SAMPLE_STRUCT: {
-		struct vtrace_struct_payload sp;
-		const struct value_type *t;
-
-		if (plen < sizeof(sp))
-			return -EINVAL;
-		memcpy(&sp, payload, sizeof(sp));
-		t = session_type(p->obj, sp.type_id);
-		if (!t) {
-			strbuf_addf(sb, "(unknown type %u)", sp.type_id);
-			return 0;
-		}
-		value_print_fields(sb, t, payload + sizeof(sp), plen - sizeof(sp));
-		return 0;
-	}
-	case VTRACE_SAMPLE_ARGS: {
-		const struct sample_layout *l = &p->layout;
-		const struct probe_instance *in;
-		__u64 faults;
-
-		if (!p->spec || size < l->total || h->instance >= p->res.ninsts)
-			return -EINVAL;
-		in = &p->res.insts[h->instance];
-		memcpy(&faults, (const char *)data + SAMPLE_FAULTS_OFF, sizeof(faults));
-		for (size_t i = 0; i < l->nargs && i < in->nargs; i++) {
-			const struct fetch_arg *a = &in->args[i];
-			const char *slot = (const char *)data + l->off[i];
-
-			if (i)
-				strbuf_addch(sb, ' ');
-			strbuf_addf(sb, "%s=", a->name);
-			if (i < 64 && (faults >> i) & 1)
-				strbuf_addstr(sb, "(fault)");
-			else if (a->final == FINAL_STRING)
-				strbuf_add_escaped(sb, slot, l->size[i], 1);
-			else if (a->final == FINAL_BYTES)
-				value_print(sb, a->type, slot, l->size[i]);
-			else if (a->hex)
-				strbuf_addf(sb, "0x%llx", (unsigned long long)value_load_int(slot, 8, 0));
-			else
-				value_print(sb, a->type, slot, 8);
-		}
-		return 0;
-	}
-	default:
-		return -EINVAL;
-	}
+	return 0;
 }
 
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct reader *r = ctx;
+	int rc;
 
+	if (r->file) {
+		datafile_sample(&r->df, data, size);
+		r->samples++;
+		return 0;
+	}
 	strbuf_reset(&r->line);
-	if (sample_format(&r->line, r->s, data, size)) {
+	rc = r->o.json ? decode_json(&r->dec, &r->line, data, size) :
+			 decode_text(&r->dec, &r->line, data, size, r->o.fields);
+	if (rc) {
 		r->malformed++;
 		return 0;
 	}
 	strbuf_addch(&r->line, '\n');
-	fwrite(r->line.buf, 1, r->line.len, r->out);
+	fwrite(r->line.buf, 1, r->line.len, r->o.out);
 	r->samples++;
 	return 0;
 }
 
-int reader_open(struct reader *r, struct session *s, FILE *out)
+int reader_open(struct reader *r, struct session *s, const struct reader_opts *o)
 {
+	int rc;
+
 	memset(r, 0, sizeof(*r));
 	r->s = s;
-	r->out = out;
+	r->o = *o;
+	if (!r->o.fields)
+		r->o.fields = FIELD_DEFAULT;
+	rc = decoder_from_session(&r->dec, s);
+	if (!rc && o->path) {
+		rc = datafile_create(&r->df, o->path, &r->dec, o->meta);
+		r->file = !rc;
+	}
+	if (rc)
+		return rc;
 	r->rb = ring_buffer__new(s->rb_fd, on_sample, r, NULL);
 	return r->rb ? 0 : -errno;
 }
@@ -115,9 +121,22 @@ int reader_fd(const struct reader *r)
 	return ring_buffer__epoll_fd(r->rb);
 }
 
-void reader_close(struct reader *r)
+int reader_close(struct reader *r, unsigned long long lost)
 {
+	int rc = 0;
+
+	if (r->file) {
+		if (lost)
+			datafile_lost(&r->df, lost);
+		rc = datafile_close(&r->df);
+	} else if (r->o.json && lost) {
+		strbuf_reset(&r->line);
+		decode_lost_json(&r->line, lost);
+		fprintf(r->o.out, "%s\n", r->line.buf);
+	}
 	ring_buffer__free(r->rb);
+	decoder_free(&r->dec);
 	strbuf_release(&r->line);
 	r->rb = NULL;
+	return rc;
 }

@@ -5,26 +5,40 @@
 #include <stdio.h>
 
 #include "bpf/session.h"
+#include "lib/datafile.h"
+#include "lib/decode.h"
 #include "lib/strbuf.h"
 
-/* Reads the session's ring buffer and prints one line per sample. */
+/* Reads the session's ring buffer into text lines, JSON lines or a data file. */
+struct reader_opts {
+	FILE *out;		/* text or JSON */
+	const char *path;	/* -o: a data file instead */
+	bool json;
+	unsigned fields;	/* -F, for text */
+	const char *meta;	/* for the data file's header */
+};
+
 struct reader {
 	struct session *s;
 	struct ring_buffer *rb;
-	FILE *out;
+	struct reader_opts o;
+	struct decoder dec;
+	struct datafile_writer df;
+	bool file;
 	struct strbuf line;
 	unsigned long long samples;
 	unsigned long long malformed;
 };
 
-int reader_open(struct reader *r, struct session *s, FILE *out);
+int reader_open(struct reader *r, struct session *s, const struct reader_opts *o);
 /* Reads what is there without waiting; returns samples read or -errno. */
 int reader_consume(struct reader *r);
 /* Becomes readable when samples arrive. */
 int reader_fd(const struct reader *r);
-void reader_close(struct reader *r);
+/* Records the lost count (JSON, data file); closes; 0 or -errno of the output. */
+int reader_close(struct reader *r, unsigned long long lost);
 
-/* Formats one sample (no newline) into sb; -EINVAL for a malformed one. */
-int sample_format(struct strbuf *sb, struct session *s, const void *data, size_t size);
+/* The decoder for a loaded session: formats and arg types move into it. */
+int decoder_from_session(struct decoder *d, struct session *s);
 
 #endif

@@ -782,23 +782,6 @@ unsigned long long session_lost(const struct session *s)
 	return sum;
 }
 
-const struct value_type *session_type(struct vt_object *o, __u32 type_id)
-{
-	const struct btf *btf = bpf_object__btf(o->obj);
-
-	if (!btf || type_id == 0 || type_id >= btf__type_cnt(btf))
-		return NULL;
-	if (!o->types) {
-		o->ntypes = btf__type_cnt(btf);
-		o->types = calloc(o->ntypes, sizeof(*o->types));
-		if (!o->types)
-			return NULL;
-	}
-	if (!o->types[type_id])
-		o->types[type_id] = btf_value_type(btf, type_id);
-	return o->types[type_id];
-}
-
 void session_close(struct session *s)
 {
 	for (size_t i = 0; i < s->nprogs; i++) {
@@ -824,9 +807,6 @@ void session_close(struct session *s)
 	for (size_t i = 0; i < s->nobjs; i++) {
 		struct vt_object *o = s->objs[i];
 
-		for (size_t t = 0; t < o->ntypes; t++)
-			value_type_free(o->types[t]);
-		free(o->types);
 		fmt_table_free(&o->fmts);
 		bpf_object__close(o->obj);
 		free(o->src);

@@ -26,9 +26,7 @@ struct vt_object {
 	char *src;			/* as the user named it */
 	char *path;			/* the BPF object file */
 	struct bpf_object *obj;
-	struct fmt_table fmts;
-	struct value_type **types;	/* by BTF id, built on first use */
-	size_t ntypes;
+	struct fmt_table fmts;		/* moves to the decoder when reading starts */
 };
 
 struct vt_program {
@@ -72,9 +70,6 @@ void session_close(struct session *s);
 
 /* Samples lost because the ring buffer was full, over all CPUs. */
 unsigned long long session_lost(const struct session *s);
-
-/* The type of an emitted value, from the object's BTF. */
-const struct value_type *session_type(struct vt_object *o, __u32 type_id);
 
 /* Checks that the caller may use BPF and perf events; prints why not. */
 int check_privileges(void);

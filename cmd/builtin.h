@@ -5,5 +5,6 @@
 /* One function per subcommand; argv[0] is the subcommand's name. */
 int cmd_record(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_script(int argc, char **argv);
 
 #endif

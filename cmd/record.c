@@ -19,6 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/utsname.h>
+#include <time.h>
+
 #include "bpf/reader.h"
 #include "bpf/session.h"
 #include "cmd/builtin.h"
@@ -32,9 +35,12 @@ struct record_opts {
 	double duration;
 	size_t buffer_size;
 	char **cmd;
+	const char *output;
+	bool json;
+	unsigned fields;
 };
 
-enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE };
+enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON };
 
 static const struct argp_option options[] = {
 	{ "event", 'e', "FILE", 0, "BPF program: C source (.c, compiled and cached) or object (.o); repeatable", 0 },
@@ -42,6 +48,9 @@ static const struct argp_option options[] = {
 	{ "all-cpus", 'a', NULL, 0, "Trace the whole system", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 16M)", 0 },
+	{ "output", 'o', "FILE", 0, "Write samples to a data file (print it with vtrace script)", 0 },
+	{ "json", OPT_JSON, NULL, 0, "One JSON object per sample (see vtrace-script(1))", 0 },
+	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
 	{ 0 }
 };
@@ -56,6 +65,8 @@ static const char doc[] =
 	"the function is called as perf did (r2 = error flag, r3..r5 = args; nonzero records "
 	"the event with all args).  Programs also send samples with vtrace_printf() and "
 	"vtrace_emit() from <vtrace.h>.\n\n"
+	"Samples go to standard output as text (perf script's layout), with --json as one JSON "
+	"object per line, or with -o FILE to a data file that vtrace script prints later.\n\n"
 	"Example:\n  vtrace record -e examples/hello.c -- examples/target 3\n";
 
 static int parse_size(const char *arg, size_t *out)
@@ -100,6 +111,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'a':
 		o->all = true;
 		break;
+	case 'o':
+		o->output = arg;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case 'F': {
+		const char *bad = arg;
+
+		if (decode_fields_parse(arg, &o->fields, &bad))
+			argp_error(state, "-F takes comm,pid,tid,cpu,time,event,args; not '%s'", bad);
+		break;
+	}
 	case 'v':
 		verbose++;
 		break;
@@ -329,6 +353,24 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 	return status;
 }
 
+/* The data file's META record: where and how it was recorded. */
+static void describe(char *buf, size_t size, int argc, char **argv)
+{
+	struct utsname u;
+	size_t n;
+	time_t now = time(NULL);
+	char when[64];
+
+	uname(&u);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	n = snprintf(buf, size, "host=%s\nkernel=%s %s\nvtrace=%s\nrecorded=%s\ncommand=vtrace record",
+		     u.nodename, u.release, u.version, VTRACE_VERSION, when);
+	for (int i = 1; i < argc && n < size; i++)
+		n += snprintf(buf + n, size - n, " %s", argv[i]);
+	if (n < size)
+		snprintf(buf + n, size - n, "\n");
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[--] [COMMAND [ARGS...]]", doc, NULL, NULL, NULL };
@@ -338,7 +380,8 @@ int cmd_record(int argc, char **argv)
 	struct session s;
 	struct reader r = { 0 };
 	sigset_t sigs, oldmask;
-	unsigned long long lost;
+	unsigned long long lost, samples, malformed;
+	char meta[8192];
 	int err, status = 0;
 
 	argv[0] = "vtrace record";
@@ -357,6 +400,7 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 
+	describe(meta, sizeof(meta), argc, argv);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
@@ -383,8 +427,16 @@ int cmd_record(int argc, char **argv)
 		err = session_track(&s, o.cmd ? child.pid : o.pid);
 	if (!err)
 		err = session_attach(&s);
-	if (!err && (err = reader_open(&r, &s, stdout)))
-		pr_err("cannot read the ring buffer: %s", strerror(-err));
+	if (!err) {
+		struct reader_opts ro = { .out = stdout, .path = o.output, .json = o.json,
+					  .fields = o.fields, .meta = meta };
+
+		err = reader_open(&r, &s, &ro);
+		if (err && o.output)
+			pr_err("%s: %s", o.output, strerror(-err));
+		else if (err)
+			pr_err("cannot read the ring buffer: %s", strerror(-err));
+	}
 	if (err)
 		goto out;
 	pr_debug("%zu program(s) attached", s.nprogs);
@@ -406,16 +458,24 @@ int cmd_record(int argc, char **argv)
 	} else if (status == -1) {
 		status = 0;
 	}
-	fflush(stdout);
 	lost = session_lost(&s);
-	fprintf(stderr, "[ vtrace: %llu samples, %llu lost%s ]\n", r.samples, lost,
+	samples = r.samples;
+	malformed = r.malformed;
+	err = reader_close(&r, lost);
+	fflush(stdout);
+	if (err) {
+		pr_err("%s: cannot write: %s", o.output, strerror(-err));
+		status = status ? status : 1;
+	}
+	fprintf(stderr, "[ vtrace: %llu samples%s%s, %llu lost%s ]\n", samples,
+		o.output ? " written to " : "", o.output ? o.output : "", lost,
 		lost ? "; the ring buffer was full: raise --buffer-size" : "");
-	if (r.malformed)
-		pr_warn("%llu malformed samples were dropped", r.malformed);
+	if (malformed)
+		pr_warn("%llu malformed samples were dropped", malformed);
 out:
 	child_abort(&child);
 	if (r.rb)
-		reader_close(&r);
+		reader_close(&r, 0);
 	session_close(&s);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	free(o.events);

@@ -81,6 +81,26 @@ void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted
 		strbuf_addch(sb, '"');
 }
 
+void strbuf_add_json_string(struct strbuf *sb, const char *s, size_t max)
+{
+	strbuf_addch(sb, '"');
+	for (size_t i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			strbuf_addf(sb, "\\%c", c);
+		else if (c == '\n')
+			strbuf_addstr(sb, "\\n");
+		else if (c == '\t')
+			strbuf_addstr(sb, "\\t");
+		else if (c < 0x20 || c >= 0x7f)
+			strbuf_addf(sb, "\\u%04x", c);
+		else
+			strbuf_addch(sb, c);
+	}
+	strbuf_addch(sb, '"');
+}
+
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;

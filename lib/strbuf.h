@@ -21,6 +21,9 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s (at most max bytes, stopping at NUL) with C escapes; quoted adds "". */
 void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted);
+/* Appends s (at most max bytes, stopping at NUL) as a JSON string; bytes
+ * that are not printable ASCII become \u00XX, so the output is valid UTF-8. */
+void strbuf_add_json_string(struct strbuf *sb, const char *s, size_t max);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* Returns the buffer (caller frees) and resets sb. */

@@ -178,6 +178,116 @@ static void print_fields(struct strbuf *sb, const struct value_type *t,
 	}
 }
 
+static void json_int(struct strbuf *sb, const struct value_type *t, uint64_t v)
+{
+	char c;
+
+	switch (t->kind) {
+	case VK_INT:
+		strbuf_addf(sb, "%lld", (long long)v);
+		break;
+	case VK_CHAR:
+		c = (char)v;
+		strbuf_add_json_string(sb, &c, c ? 1 : 0);
+		break;
+	case VK_BOOL:
+		strbuf_addstr(sb, v ? "true" : "false");
+		break;
+	case VK_PTR:
+		strbuf_addf(sb, "\"0x%llx\"", (unsigned long long)v);
+		break;
+	case VK_ENUM:
+		for (uint32_t i = 0; i < t->nenums; i++)
+			if ((uint64_t)t->enums[i].value == v ||
+			    (t->size < 8 && (uint32_t)t->enums[i].value == (uint32_t)v)) {
+				strbuf_add_json_string(sb, t->enums[i].name, (size_t)-1);
+				return;
+			}
+		strbuf_addf(sb, "%lld", (long long)v);
+		break;
+	default:
+		strbuf_addf(sb, "%llu", (unsigned long long)v);
+	}
+}
+
+static void json_fields(struct strbuf *sb, const struct value_type *t, const char *data, size_t len,
+			int *first)
+{
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		const struct value_field *f = &t->fields[i];
+		size_t off = f->bit_offset / 8;
+
+		if (off > len)
+			break;
+		if (!f->name && (f->type->kind == VK_STRUCT || f->type->kind == VK_UNION)) {
+			json_fields(sb, f->type, data + off, len - off, first);
+			continue;
+		}
+		if (!*first)
+			strbuf_addch(sb, ',');
+		*first = 0;
+		strbuf_add_json_string(sb, f->name ? f->name : "?", (size_t)-1);
+		strbuf_addch(sb, ':');
+		if (f->bit_size)
+			json_int(sb, f->type, load_field(f, data, type_signed(f->type)));
+		else
+			value_print_json(sb, f->type, data + off, len - off);
+	}
+}
+
+void value_print_json(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (!t || t->size > len) {
+		strbuf_addstr(sb, "null");
+		return;
+	}
+	switch (t->kind) {
+	case VK_INT: case VK_UINT: case VK_CHAR: case VK_BOOL: case VK_PTR: case VK_ENUM:
+		json_int(sb, t, value_load_int(p, t->size, type_signed(t)));
+		break;
+	case VK_FLOAT: {
+		double d = 0;
+		float f;
+
+		if (t->size == 4) {
+			memcpy(&f, p, 4);
+			d = f;
+		} else if (t->size == 8) {
+			memcpy(&d, p, 8);
+		}
+		strbuf_addf(sb, "%.17g", d);
+		break;
+	}
+	case VK_ARRAY:
+		if (is_char_array(t)) {
+			strbuf_add_json_string(sb, p, t->count);
+			break;
+		}
+		strbuf_addch(sb, '[');
+		for (uint32_t i = 0; t->elem && i < t->count; i++) {
+			if (i)
+				strbuf_addch(sb, ',');
+			value_print_json(sb, t->elem, p + (size_t)i * t->elem->size,
+					 len - (size_t)i * t->elem->size);
+		}
+		strbuf_addch(sb, ']');
+		break;
+	case VK_STRUCT:
+	case VK_UNION: {
+		int first = 1;
+
+		strbuf_addch(sb, '{');
+		json_fields(sb, t, p, len, &first);
+		strbuf_addch(sb, '}');
+		break;
+	}
+	default:
+		strbuf_addstr(sb, "null");
+	}
+}
+
 void value_print_fields(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
 {
 	int first = 1;

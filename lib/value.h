@@ -44,6 +44,9 @@ struct value_type {
 void value_print(struct strbuf *sb, const struct value_type *t, const void *data, size_t len);
 /* A struct's members as "a=1 b=2" (anonymous members flattened); other types as value_print. */
 void value_print_fields(struct strbuf *sb, const struct value_type *t, const void *data, size_t len);
+/* The same value as JSON: numbers, "0x.." strings for pointers, strings for
+ * chars and char arrays, enum names, objects for structs, arrays. */
+void value_print_json(struct strbuf *sb, const struct value_type *t, const void *data, size_t len);
 void value_type_free(struct value_type *t);
 
 /* Reads an integer of size bytes (1, 2, 4, 8), sign-extended when asked. */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_DATAFILE_H
+#define VTRACE_DATAFILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/decode.h"
+
+/*
+ * vtrace's data file (vtrace-data(5)): the magic "VTRACEDF", a u32 format
+ * version and a u32 of flags, then records, each a u32 type, a u32 length
+ * and that many bytes, padded to 8.  The records before the samples say
+ * everything printing needs (see lib/decode.h), so a file prints the same
+ * on any machine.  All integers are little endian.
+ */
+#define DATAFILE_MAGIC "VTRACEDF"
+#define DATAFILE_VERSION 1
+
+enum datafile_record {
+	REC_META = 1,		/* "key=value\n" lines: host, kernel, command, time */
+	REC_OBJECT = 2,		/* u32 obj */
+	REC_FORMAT = 3,		/* u32 obj, u32 id, str text */
+	REC_PROBE = 4,		/* u32 id, str event, u32 obj, u32 args_size, u32 nargs, args */
+	REC_TYPE = 5,		/* u32 obj, u32 id, type */
+	REC_SAMPLE = 6,		/* a ring-buffer sample as it arrived */
+	REC_LOST = 7,		/* u64 samples lost */
+	REC_END = 8,		/* u64 samples written: the file is complete */
+};
+
+struct datafile_writer {
+	FILE *f;
+	struct decoder *d;
+	uint8_t **typed;	/* per object, per type id: its TYPE record is written */
+	size_t *ntyped;
+	uint64_t samples;
+	int err;
+};
+
+/* Writes the header records; 0 or -errno. */
+int datafile_create(struct datafile_writer *w, const char *path, struct decoder *d, const char *meta);
+int datafile_sample(struct datafile_writer *w, const void *data, size_t size);
+int datafile_lost(struct datafile_writer *w, uint64_t lost);
+/* Writes the end record and closes; 0 or -errno (the first error seen). */
+int datafile_close(struct datafile_writer *w);
+
+struct datafile_callbacks {
+	int (*sample)(void *ctx, struct decoder *d, const void *data, size_t size);
+	int (*lost)(void *ctx, uint64_t lost);
+	void (*meta)(void *ctx, const char *text);	/* the META record, when read */
+	void *ctx;
+};
+
+/*
+ * Reads path into d and calls back for each sample, in order.  On a
+ * damaged file, everything before the damage has been called back and
+ * err names the offset; -EPROTO for a newer format, -EBADMSG for damage.
+ * *meta (malloc'd) gets the META text.
+ */
+int datafile_read(const char *path, struct decoder *d, const struct datafile_callbacks *cb,
+		  char **meta, char *err, size_t errlen);
+
+#endif

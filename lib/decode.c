@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/decode.h"
+#include "lib/output.h"
+#include "vtrace_sample.h"
+
+/* Where a spec sample keeps its fault bits (see bpf/prologue.h). */
+#define FAULTS_OFF 48
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} field_names[] = {
+	{ "comm", FIELD_COMM }, { "tid", FIELD_TID }, { "pid", FIELD_PID }, { "cpu", FIELD_CPU },
+	{ "time", FIELD_TIME }, { "event", FIELD_EVENT }, { "args", FIELD_ARGS },
+};
+
+int decode_fields_parse(const char *spec, unsigned *mask, const char **bad)
+{
+	char *copy = strdup(spec), *tok, *save = NULL;
+	int rc = 0;
+
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+			if (!strcmp(tok, field_names[i].name))
+				break;
+		if (i == sizeof(field_names) / sizeof(field_names[0])) {
+			*bad = spec + (tok - copy);
+			rc = -EINVAL;
+		} else {
+			*mask |= field_names[i].bit;
+		}
+	}
+	free(copy);
+	if (!rc && !*mask)
+		rc = -EINVAL, *bad = spec;
+	return rc;
+}
+
+const struct value_type *decode_type(struct decoder *d, uint32_t obj, uint32_t id)
+{
+	struct decode_obj *o;
+
+	if (obj >= d->nobjs)
+		return NULL;
+	o = &d->objs[obj];
+	if (id < o->ntypes && o->types[id])
+		return o->types[id];
+	if (!d->find_type)
+		return NULL;
+	if (id >= o->ntypes) {
+		struct value_type **nt = realloc(o->types, (id + 1) * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		memset(nt + o->ntypes, 0, (id + 1 - o->ntypes) * sizeof(*nt));
+		o->types = nt;
+		o->ntypes = id + 1;
+	}
+	o->types[id] = d->find_type(d->find_ctx, obj, id);
+	return o->types[id];
+}
+
+static const struct decode_probe *probe_of(struct decoder *d, const struct vtrace_sample *h, size_t size)
+{
+	if (size < sizeof(*h) || h->probe_id >= d->nprobes)
+		return NULL;
+	return &d->probes[h->probe_id];
+}
+
+/* A spec sample's args, as text or JSON. */
+static int spec_args(struct decoder *d, const struct decode_probe *p, struct strbuf *sb,
+		     const char *data, size_t size, bool json)
+{
+	uint64_t faults;
+
+	(void)d;
+	if (size < p->args_size || size < FAULTS_OFF + 8)
+		return -EINVAL;
+	memcpy(&faults, data + FAULTS_OFF, sizeof(faults));
+	for (size_t i = 0; i < p->nargs; i++) {
+		const struct decode_arg *a = &p->args[i];
+		const char *slot = data + a->off;
+		bool fault = i < 64 && (faults >> i) & 1;
+
+		if (a->off + a->size > size)
+			return -EINVAL;
+		if (json) {
+			if (i)
+				strbuf_addch(sb, ',');
+			strbuf_add_json_string(sb, a->name, (size_t)-1);
+			strbuf_addch(sb, ':');
+			if (fault)
+				strbuf_addstr(sb, "null");
+			else if (a->kind == DECODE_STRING)
+				strbuf_add_json_string(sb, slot, a->size);
+			else if (a->kind == DECODE_BYTES || !a->hex)
+				value_print_json(sb, a->type, slot, a->kind == DECODE_BYTES ? a->size : 8);
+			else
+				strbuf_addf(sb, "\"0x%llx\"", (unsigned long long)value_load_int(slot, 8, 0));
+			continue;
+		}
+		if (i)
+			strbuf_addch(sb, ' ');
+		strbuf_addf(sb, "%s=", a->name);
+		if (fault)
+			strbuf_addstr(sb, "(fault)");
+		else if (a->kind == DECODE_STRING)
+			strbuf_add_escaped(sb, slot, a->size, 1);
+		else if (a->kind == DECODE_BYTES)
+			value_print(sb, a->type, slot, a->size);
+		else if (a->hex)
+			strbuf_addf(sb, "0x%llx", (unsigned long long)value_load_int(slot, 8, 0));
+		else
+			value_print(sb, a->type, slot, 8);
+	}
+	return 0;
+}
+
+/* The payload after the header: what the program sent. */
+static int payload(struct decoder *d, const struct decode_probe *p, struct strbuf *sb,
+		   const void *data, size_t size, bool json)
+{
+	const struct vtrace_sample *h = data;
+	const char *pl = (const char *)data + sizeof(*h);
+	size_t plen = size - sizeof(*h);
+
+	switch (h->kind) {
+	case VTRACE_SAMPLE_PRINTF: {
+		const struct printf_fmt *f;
+		uint32_t id;
+
+		if (plen < sizeof(struct vtrace_printf_payload))
+			return -EINVAL;
+		memcpy(&id, pl, sizeof(id));
+		f = p->obj < d->nobjs ? fmt_table_find(&d->objs[p->obj].fmts, id) : NULL;
+		if (!json) {
+			if (f)
+				printf_fmt_render(sb, f, pl, plen);
+			else
+				strbuf_addf(sb, "(unknown format %u)", id);
+			return 0;
+		}
+		strbuf_addstr(sb, "\"message\":");
+		if (f) {
+			struct strbuf msg = STRBUF_INIT;
+
+			printf_fmt_render(&msg, f, pl, plen);
+			strbuf_add_json_string(sb, msg.buf ? msg.buf : "", msg.len);
+			strbuf_release(&msg);
+		} else {
+			strbuf_addstr(sb, "null");
+		}
+		return 0;
+	}
+	case VTRACE_SAMPLE_STRUCT: {
+		struct vtrace_struct_payload sp;
+		const struct value_type *t;
+
+		if (plen < sizeof(sp))
+			return -EINVAL;
+		memcpy(&sp, pl, sizeof(sp));
+		t = decode_type(d, p->obj, sp.type_id);
+		if (!t) {
+			if (json)
+				strbuf_addf(sb, "\"unknown_type\":%u", sp.type_id);
+			else
+				strbuf_addf(sb, "(unknown type %u)", sp.type_id);
+			return 0;
+		}
+		if (!json) {
+			value_print_fields(sb, t, pl + sizeof(sp), plen - sizeof(sp));
+		} else if (t->kind == VK_STRUCT || t->kind == VK_UNION) {
+			struct strbuf obj = STRBUF_INIT;
+
+			/* the struct's members are the args: drop its braces */
+			value_print_json(&obj, t, pl + sizeof(sp), plen - sizeof(sp));
+			if (obj.len >= 2)
+				strbuf_add(sb, obj.buf + 1, obj.len - 2);
+			strbuf_release(&obj);
+		} else {
+			strbuf_addstr(sb, "\"value\":");
+			value_print_json(sb, t, pl + sizeof(sp), plen - sizeof(sp));
+		}
+		return 0;
+	}
+	case VTRACE_SAMPLE_ARGS:
+		return spec_args(d, p, sb, data, size, json);
+	default:
+		return -EINVAL;
+	}
+}
+
+int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t size, unsigned fields)
+{
+	const struct vtrace_sample *h = data;
+	const struct decode_probe *p = probe_of(d, h, size);
+	char comm[sizeof(h->comm) * 4 + 1];
+	struct strbuf c = { comm, 0, sizeof(comm) };
+
+	if (!p)
+		return -EINVAL;
+	if (fields == FIELD_DEFAULT) {
+		output_header(sb, h, p->event);
+		return payload(d, p, sb, data, size, false);
+	}
+	/* -F: the chosen fields, in the default line's order */
+	comm[0] = 0;
+	strbuf_add_escaped(&c, h->comm, sizeof(h->comm), 0);
+	if (fields & FIELD_COMM)
+		strbuf_addf(sb, "%16s ", comm);
+	if (fields & FIELD_PID)
+		strbuf_addf(sb, "%6u%s", h->pid, fields & FIELD_TID ? "/" : " ");
+	if (fields & FIELD_TID)
+		strbuf_addf(sb, "%-6u ", h->tid);
+	if (fields & FIELD_CPU)
+		strbuf_addf(sb, "[%03u] ", h->cpu);
+	if (fields & FIELD_TIME)
+		strbuf_addf(sb, "%5llu.%06llu: ", (unsigned long long)(h->time_ns / 1000000000ULL),
+			    (unsigned long long)(h->time_ns % 1000000000ULL / 1000));
+	if (fields & FIELD_EVENT)
+		strbuf_addf(sb, "%s: ", p->event);
+	if (fields & FIELD_ARGS)
+		return payload(d, p, sb, data, size, false);
+	while (sb->len && sb->buf[sb->len - 1] == ' ')
+		sb->buf[--sb->len] = 0;
+	return 0;
+}
+
+int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t size)
+{
+	const struct vtrace_sample *h = data;
+	const struct decode_probe *p = probe_of(d, h, size);
+	size_t start = sb->len;
+	int rc;
+
+	if (!p)
+		return -EINVAL;
+	strbuf_addstr(sb, "{\"type\":\"sample\",\"comm\":");
+	strbuf_add_json_string(sb, h->comm, sizeof(h->comm));
+	strbuf_addf(sb, ",\"pid\":%u,\"tid\":%u,\"cpu\":%u,\"time_ns\":%llu,\"event\":", h->pid, h->tid,
+		    h->cpu, (unsigned long long)h->time_ns);
+	strbuf_add_json_string(sb, p->event, (size_t)-1);
+	strbuf_addstr(sb, ",\"args\":{");
+	rc = payload(d, p, sb, data, size, true);
+	if (rc) {
+		sb->len = start;
+		sb->buf[start] = 0;
+		return rc;
+	}
+	strbuf_addstr(sb, "}}");
+	return 0;
+}
+
+void decode_lost_json(struct strbuf *sb, uint64_t lost)
+{
+	strbuf_addf(sb, "{\"type\":\"lost\",\"count\":%llu}", (unsigned long long)lost);
+}
+
+void decoder_free(struct decoder *d)
+{
+	for (size_t i = 0; i < d->nprobes; i++) {
+		struct decode_probe *p = &d->probes[i];
+
+		for (size_t j = 0; j < p->nargs; j++) {
+			free(p->args[j].name);
+			value_type_free(p->args[j].type);
+		}
+		free(p->args);
+		free(p->event);
+	}
+	for (size_t i = 0; i < d->nobjs; i++) {
+		fmt_table_free(&d->objs[i].fmts);
+		for (size_t t = 0; t < d->objs[i].ntypes; t++)
+			value_type_free(d->objs[i].types[t]);
+		free(d->objs[i].types);
+	}
+	free(d->probes);
+	free(d->objs);
+	memset(d, 0, sizeof(*d));
+}

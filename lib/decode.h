@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_DECODE_H
+#define VTRACE_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/printfmt.h"
+#include "lib/strbuf.h"
+#include "lib/value.h"
+
+/*
+ * Everything printing a sample needs, and nothing else: no libbpf, no
+ * DWARF.  Live, it is built from the session; in a data file, it is
+ * written out, so that `vtrace script` prints the same lines anywhere.
+ */
+enum decode_arg_kind {
+	DECODE_INT,		/* 8-byte slot: the value, sign-extended as its type says */
+	DECODE_STRING,		/* NUL-terminated, at most size bytes */
+	DECODE_BYTES,		/* a struct or an array: its type prints it */
+};
+
+struct decode_arg {
+	char *name;
+	uint8_t kind;
+	bool hex;
+	uint32_t off, size;	/* in the sample */
+	struct value_type *type;
+};
+
+struct decode_probe {
+	char *event;
+	uint32_t obj;			/* the object whose formats and types it uses */
+	struct decode_arg *args;	/* spec programs */
+	size_t nargs;
+	uint32_t args_size;		/* a spec sample's size */
+};
+
+/* An object's printf formats and the types its vtrace_emit() calls sent. */
+struct decode_obj {
+	struct fmt_table fmts;
+	struct value_type **types;	/* by BTF id; NULL until known */
+	size_t ntypes;
+};
+
+struct decoder {
+	struct decode_probe *probes;
+	size_t nprobes;
+	struct decode_obj *objs;
+	size_t nobjs;
+	/* live: finds an emitted type the first time it is seen (may be NULL) */
+	struct value_type *(*find_type)(void *ctx, uint32_t obj, uint32_t id);
+	void *find_ctx;
+};
+
+/* Output fields, for -F. */
+enum {
+	FIELD_COMM = 1 << 0,
+	FIELD_TID = 1 << 1,
+	FIELD_PID = 1 << 2,
+	FIELD_CPU = 1 << 3,
+	FIELD_TIME = 1 << 4,
+	FIELD_EVENT = 1 << 5,
+	FIELD_ARGS = 1 << 6,
+	FIELD_DEFAULT = FIELD_COMM | FIELD_TID | FIELD_CPU | FIELD_TIME | FIELD_EVENT | FIELD_ARGS,
+};
+
+/* "comm,pid,time" into a mask; -EINVAL with *bad at an unknown name. */
+int decode_fields_parse(const char *spec, unsigned *mask, const char **bad);
+
+/* One sample as a text line (no newline) or a JSON object; -EINVAL if malformed. */
+int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t size, unsigned fields);
+int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t size);
+void decode_lost_json(struct strbuf *sb, uint64_t lost);
+
+/* The type of obj's BTF id, through find_type the first time. */
+const struct value_type *decode_type(struct decoder *d, uint32_t obj, uint32_t id);
+
+/* Frees what the decoder owns (all of it). */
+void decoder_free(struct decoder *d);
+
+#endif
