@@ -71,8 +71,11 @@ int decoder_from_session(struct decoder *d, struct session *s)
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct reader *r = ctx;
+	const struct vtrace_sample *h = data;
 	int rc;
 
+	if (size >= sizeof(*h) && h->probe_id < r->s->nprogs)
+		r->per_probe[h->probe_id]++;
 	if (r->file) {
 		datafile_sample(&r->df, data, size);
 		r->samples++;
@@ -100,6 +103,9 @@ int reader_open(struct reader *r, struct session *s, const struct reader_opts *o
 	r->o = *o;
 	if (!r->o.fields)
 		r->o.fields = FIELD_DEFAULT;
+	r->per_probe = calloc(s->nprogs ? s->nprogs : 1, sizeof(*r->per_probe));
+	if (!r->per_probe)
+		return -ENOMEM;
 	rc = decoder_from_session(&r->dec, s);
 	if (!rc && o->path) {
 		rc = datafile_create(&r->df, o->path, &r->dec, o->meta);
@@ -137,6 +143,8 @@ int reader_close(struct reader *r, unsigned long long lost)
 	ring_buffer__free(r->rb);
 	decoder_free(&r->dec);
 	strbuf_release(&r->line);
+	free(r->per_probe);
+	r->per_probe = NULL;
 	r->rb = NULL;
 	return rc;
 }

@@ -28,6 +28,7 @@ struct reader {
 	struct strbuf line;
 	unsigned long long samples;
 	unsigned long long malformed;
+	unsigned long long *per_probe;	/* samples by probe id, for vtrace list */
 };
 
 int reader_open(struct reader *r, struct session *s, const struct reader_opts *o);

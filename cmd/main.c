@@ -11,6 +11,7 @@ static const struct {
 	const char *help;
 } cmds[] = {
 	{ "record", cmd_record, "Run BPF programs on probes and print what they send" },
+	{ "list", cmd_list, "List the probes running vtraces attached, or (--events) what can be traced" },
 	{ "script", cmd_script, "Print a data file written by record -o" },
 	{ "probe", cmd_probe, "Show what can be probed, and what a probe spec resolves to" },
 };

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bpf/reader.h"
+#include "bpf/registry.h"
 #include "bpf/session.h"
 #include "cmd/builtin.h"
 #include "lib/error.h"
@@ -175,6 +176,10 @@ static int find_executable(const char *name, char *out, size_t size)
 	return -ENOENT;
 }
 
+/* The signals vtrace reads through its signalfd, and how it found them. */
+static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+static struct sigaction inherited[4];
+
 struct child {
 	pid_t pid;
 	int go_fd;	/* write a byte: exec; close: give up */
@@ -194,6 +199,8 @@ static int child_start(struct child *c, char **argv, const sigset_t *mask)
 	if (!c->pid) {
 		char byte;
 
+		for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+			sigaction(handled[i], &inherited[i], NULL);
 		sigprocmask(SIG_SETMASK, mask, NULL);
 		close(go[1]);
 		close(errp[0]);
@@ -258,7 +265,7 @@ static int epoll_add(int ep, int fd, int tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD };
+enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD, EV_PUBLISH };
 
 /*
  * Reads samples until the command exits, the -p process exits, a signal or
@@ -268,7 +275,8 @@ enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD };
 static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double duration,
 		    const sigset_t *sigs)
 {
-	int ep, sfd, tfd = -1, pfd = -1, status = -1;
+	int ep, sfd, tfd = -1, pfd = -1, ufd = -1, status = -1;
+	unsigned long long published = 0;
 	bool done = false;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -292,6 +300,14 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		if (pfd >= 0)
 			epoll_add(ep, pfd, EV_PIDFD);
 	}
+	/* vtrace list's sample counts, refreshed once a second when they change */
+	{
+		struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+
+		ufd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (ufd >= 0 && !timerfd_settime(ufd, 0, &its, NULL))
+			epoll_add(ep, ufd, EV_PUBLISH);
+	}
 
 	while (!done) {
 		struct epoll_event evs[4];
@@ -308,6 +324,17 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 			case EV_PIDFD:
 				done = true;
 				break;
+			case EV_PUBLISH: {
+				uint64_t ticks;
+
+				if (read(ufd, &ticks, sizeof(ticks)) < 0)
+					break;
+				if (r->samples != published) {
+					registry_publish(r->s, r->per_probe);
+					published = r->samples;
+				}
+				break;
+			}
 			case EV_SIGNAL: {
 				struct signalfd_siginfo si;
 
@@ -350,6 +377,8 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		close(tfd);
 	if (pfd >= 0)
 		close(pfd);
+	if (ufd >= 0)
+		close(ufd);
 	return status;
 }
 
@@ -381,6 +410,7 @@ int cmd_record(int argc, char **argv)
 	struct reader r = { 0 };
 	sigset_t sigs, oldmask;
 	unsigned long long lost, samples, malformed;
+	size_t i;
 	char meta[8192];
 	int err, status = 0;
 
@@ -402,10 +432,16 @@ int cmd_record(int argc, char **argv)
 
 	describe(meta, sizeof(meta), argc, argv);
 	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGCHLD);
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++) {
+		sigaddset(&sigs, handled[i]);
+		/*
+		 * A background job of a shell starts with SIGINT ignored, and an
+		 * ignored signal never reaches the signalfd: vtrace must see it
+		 * (the command gets its inherited disposition back).
+		 */
+		sigaction(handled[i], NULL, &inherited[i]);
+		signal(handled[i], SIG_DFL);
+	}
 	sigprocmask(SIG_BLOCK, &sigs, &oldmask);
 
 	session_init(&s);
@@ -439,6 +475,8 @@ int cmd_record(int argc, char **argv)
 	}
 	if (err)
 		goto out;
+	if (registry_publish(&s, NULL))
+		pr_debug("cannot publish the probes for vtrace list");
 	pr_debug("%zu program(s) attached", s.nprogs);
 
 	if (o.cmd) {
@@ -473,11 +511,14 @@ int cmd_record(int argc, char **argv)
 	if (malformed)
 		pr_warn("%llu malformed samples were dropped", malformed);
 out:
+	registry_remove();
 	child_abort(&child);
 	if (r.rb)
 		reader_close(&r, 0);
 	session_close(&s);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+		sigaction(handled[i], &inherited[i], NULL);
 	free(o.events);
 	if (err)
 		return status ? status : 1;

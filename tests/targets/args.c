@@ -2,6 +2,7 @@
 /* Calls compute() with arguments of mixed widths and signs, printing each call first. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 __attribute__((noinline)) long compute(int a, long b, unsigned short c, const char *s, signed char d)
@@ -32,5 +33,7 @@ int main(int argc, char **argv)
 		sum += r;
 		printf("ret=%ld\n", r);
 	}
+	if (argc > 2 && !strcmp(argv[2], "hold"))
+		pause();	/* stay traced until a signal comes */
 	return sum == 42;	/* never: keeps the calls alive */
 }
