@@ -338,15 +338,10 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 			case EV_SIGNAL: {
 				struct signalfd_siginfo si;
 
-				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo != SIGCHLD) {
-						/* Ctrl-C reached the command too; kill(1) did not. */
-						if (c && c->pid > 0)
-							kill(c->pid, si.ssi_signo);
-						else
-							done = true;
-					}
-				}
+				/* An interrupt stops recording (the command then gets SIGTERM, as perf does). */
+				while (read(sfd, &si, sizeof(si)) == sizeof(si))
+					if (si.ssi_signo != SIGCHLD)
+						done = true;
 				if (c && c->pid > 0) {
 					int st;
 
@@ -364,11 +359,16 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 	/* What the programs sent before the end is still in the buffer. */
 	reader_consume(r);
 	if (c && c->pid > 0) {
-		int st;
+		int st, tries = 0;
 
+		/* SIGTERM, then SIGKILL if it is still there 5 seconds later */
 		kill(c->pid, SIGTERM);
-		if (waitpid(c->pid, &st, 0) == c->pid)
-			status = exit_status(st);
+		while (waitpid(c->pid, &st, WNOHANG) == 0) {
+			if (++tries == 50)
+				kill(c->pid, SIGKILL);
+			usleep(100000);
+		}
+		status = exit_status(st);
 		c->pid = 0;
 	}
 	close(ep);
