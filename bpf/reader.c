@@ -46,6 +46,10 @@ int decoder_from_session(struct decoder *d, struct session *s)
 				dp->obj = o;
 		if (!p->spec)
 			continue;
+		if (p->res.tp_raw) {
+			dp->tp_system = strdup(p->res.tp_system);
+			dp->tp_format = strdup(p->res.tp_format);
+		}
 		dp->args_size = p->layout.total;
 		dp->nargs = p->layout.nargs;
 		dp->args = calloc(dp->nargs ? dp->nargs : 1, sizeof(*dp->args));

@@ -286,6 +286,11 @@ static int check_spec(struct vt_program *p)
 			p->res.binary = strdup(real);
 		}
 	}
+	/* raw_tp/ and tp/ specs name no event: the program's name, as for any section */
+	if (p->spec->point == POINT_RAW_TP || p->spec->point == POINT_TP) {
+		free(p->spec->event);
+		p->spec->event = strdup(prog);
+	}
 	p->event_name = p->spec->group ? NULL : strdup(p->spec->event);
 	if (p->spec->group && asprintf(&p->event_name, "%s:%s", p->spec->group, p->spec->event) < 0)
 		return -ENOMEM;

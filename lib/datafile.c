@@ -121,6 +121,8 @@ int datafile_create(struct datafile_writer *w, const char *path, struct decoder 
 			put_u32(&b, p->args[j].size);
 			put_type(&b, p->args[j].type);
 		}
+		put_str(&b, p->tp_system);
+		put_str(&b, p->tp_format);
 		put_buf(w, REC_PROBE, &b);
 	}
 	strbuf_release(&b);
@@ -356,9 +358,15 @@ static int read_probe(struct decoder *d, struct cursor *c)
 		a->off = get_u32(c);
 		a->size = get_u32(c);
 		a->type = get_type(c, 0);
-		if (a->kind > DECODE_BYTES || (uint64_t)a->off + a->size > p->args_size ||
-		    (a->kind != DECODE_STRING && !a->type))
+		if (a->kind > DECODE_BYTES || (uint64_t)a->off + a->size > p->args_size)
 			c->bad = 1;
+	}
+	p->tp_system = get_str(c);
+	p->tp_format = get_str(c);
+	if (p->tp_format && !*p->tp_format) {
+		free(p->tp_system);
+		free(p->tp_format);
+		p->tp_system = p->tp_format = NULL;
 	}
 	if (!p->event || grow_objs(d, p->obj))
 		c->bad = 1;

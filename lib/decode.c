@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <traceevent/event-parse.h>
+#include <traceevent/trace-seq.h>
+
 #include "lib/decode.h"
 #include "lib/output.h"
 #include "vtrace_sample.h"
@@ -67,11 +70,63 @@ const struct value_type *decode_type(struct decoder *d, uint32_t obj, uint32_t i
 	return o->types[id];
 }
 
-static const struct decode_probe *probe_of(struct decoder *d, const struct vtrace_sample *h, size_t size)
+static struct decode_probe *probe_of(struct decoder *d, const struct vtrace_sample *h, size_t size)
 {
 	if (size < sizeof(*h) || h->probe_id >= d->nprobes)
 		return NULL;
 	return &d->probes[h->probe_id];
+}
+
+/* A raw tracepoint record, through libtraceevent, as perf script prints it. */
+static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtrace_sample *h,
+		     const char *data, size_t size, bool json)
+{
+	struct tep_record rec = { 0 };
+	struct trace_seq seq;
+	char buf[2048];
+	uint16_t type;
+	int32_t pid = h->tid;
+
+	if (!p->nargs || p->args[0].off + p->args[0].size > size || p->args[0].size > sizeof(buf) ||
+	    p->args[0].size < 8)
+		return -EINVAL;
+	if (!p->tep) {
+		struct tep_handle *tep = tep_alloc();
+		struct tep_event *ev = NULL;
+
+		if (!tep || tep_parse_format(tep, &ev, p->tp_format, strlen(p->tp_format), p->tp_system) ||
+		    !ev) {
+			tep_free(tep);
+			return -EINVAL;
+		}
+		p->tep = tep;
+		p->tp_id = ev->id;
+	}
+	/*
+	 * The kernel hands a BPF program the record with its first 8 bytes
+	 * (the common fields) overwritten by a pt_regs pointer: they are put
+	 * back from what the sample knows.
+	 */
+	memcpy(buf, data + p->args[0].off, p->args[0].size);
+	type = p->tp_id;
+	memcpy(buf, &type, 2);
+	buf[2] = buf[3] = 0;
+	memcpy(buf + 4, &pid, 4);
+	rec.data = buf;
+	rec.size = p->args[0].size;
+	rec.cpu = h->cpu;
+	rec.ts = h->time_ns;
+	trace_seq_init(&seq);
+	tep_print_event(p->tep, &seq, &rec, "%s", TEP_PRINT_INFO);
+	trace_seq_terminate(&seq);
+	if (json) {
+		strbuf_addstr(sb, "\"info\":");
+		strbuf_add_json_string(sb, seq.buffer, seq.len);
+	} else {
+		strbuf_add(sb, seq.buffer, seq.len);
+	}
+	trace_seq_destroy(&seq);
+	return 0;
 }
 
 /* A spec sample's args, as text or JSON. */
@@ -124,7 +179,7 @@ static int spec_args(struct decoder *d, const struct decode_probe *p, struct str
 }
 
 /* The payload after the header: what the program sent. */
-static int payload(struct decoder *d, const struct decode_probe *p, struct strbuf *sb,
+static int payload(struct decoder *d, struct decode_probe *p, struct strbuf *sb,
 		   const void *data, size_t size, bool json)
 {
 	const struct vtrace_sample *h = data;
@@ -191,6 +246,8 @@ static int payload(struct decoder *d, const struct decode_probe *p, struct strbu
 		return 0;
 	}
 	case VTRACE_SAMPLE_ARGS:
+		if (p->tp_format)
+			return tp_record(p, sb, h, data, size, json);
 		return spec_args(d, p, sb, data, size, json);
 	default:
 		return -EINVAL;
@@ -200,7 +257,7 @@ static int payload(struct decoder *d, const struct decode_probe *p, struct strbu
 int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t size, unsigned fields)
 {
 	const struct vtrace_sample *h = data;
-	const struct decode_probe *p = probe_of(d, h, size);
+	struct decode_probe *p = probe_of(d, h, size);
 	char comm[sizeof(h->comm) * 4 + 1];
 	struct strbuf c = { comm, 0, sizeof(comm) };
 
@@ -236,7 +293,7 @@ int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t s
 int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t size)
 {
 	const struct vtrace_sample *h = data;
-	const struct decode_probe *p = probe_of(d, h, size);
+	struct decode_probe *p = probe_of(d, h, size);
 	size_t start = sb->len;
 	int rc;
 
@@ -274,6 +331,9 @@ void decoder_free(struct decoder *d)
 		}
 		free(p->args);
 		free(p->event);
+		free(p->tp_system);
+		free(p->tp_format);
+		tep_free(p->tep);
 	}
 	for (size_t i = 0; i < d->nobjs; i++) {
 		fmt_table_free(&d->objs[i].fmts);

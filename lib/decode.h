@@ -35,6 +35,10 @@ struct decode_probe {
 	struct decode_arg *args;	/* spec programs */
 	size_t nargs;
 	uint32_t args_size;		/* a spec sample's size */
+	/* a tracepoint's raw record (its only arg), printed from its format */
+	char *tp_system, *tp_format;
+	void *tep;			/* libtraceevent's handle, made on first use */
+	int tp_id;
 };
 
 /* An object's printf formats and the types its vtrace_emit() calls sent. */

@@ -490,13 +490,36 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 		tep_free(tep);
 		return spec_fail(err, s->func_col, strlen(s->func), "cannot parse %s", path);
 	}
-	free(buf);
 	out->target = TARGET_TP;
+	out->tp_system = strdup(s->category);
+	out->tp_format = buf;
 	out->insts = calloc(1, sizeof(*out->insts));
 	out->ninsts = 1;
 	in = &out->insts[0];
 	in->func = strdup(s->func);
 	rc = 0;
+	if (!s->nargs) {
+		/*
+		 * No args named: the sample carries the raw record, printed from
+		 * the format as perf script prints it.  The fixed part, and room
+		 * for the dynamic data (__data_loc) that follows it.
+		 */
+		struct fetch_arg a = { .base = FETCH_MEM_REG, .reg = DREG_CTX, .final = FINAL_BYTES };
+		struct tep_format_field *f;
+		uint32_t fixed = 0;
+
+		for (f = ev->format.common_fields; f; f = f->next)
+			if ((uint32_t)(f->offset + f->size) > fixed)
+				fixed = f->offset + f->size;
+		for (f = ev->format.fields; f; f = f->next)
+			if ((uint32_t)(f->offset + f->size) > fixed)
+				fixed = f->offset + f->size;
+		a.size = fixed + 256 > 1024 ? 1024 : fixed + 256;
+		a.name = strdup("__record");
+		a.type_name = strdup("record");
+		out->tp_raw = true;
+		rc = add_arg(in, &a);
+	}
 	for (size_t i = 0; i < s->nargs && !rc; i++) {
 		const struct spec_arg *sa = &s->args[i];
 		struct tep_format_field *f;

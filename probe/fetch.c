@@ -70,6 +70,8 @@ void probe_resolved_free(struct probe_resolved *r)
 	}
 	free(r->insts);
 	free(r->binary);
+	free(r->tp_system);
+	free(r->tp_format);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -88,6 +88,9 @@ struct probe_resolved {
 	enum probe_target target;
 	char *binary;		/* exec= path, module path, or NULL for vmlinux */
 	bool ret;		/* %return */
+	char *tp_system;	/* tracepoints: the format, for printing the raw record */
+	char *tp_format;
+	bool tp_raw;		/* no args named: the sample carries the raw record */
 	struct probe_instance *insts;
 	size_t ninsts;
 };

@@ -80,8 +80,12 @@ int section_parse(const char *sec, struct probe_point *pp, int *col)
 
 	memset(pp, 0, sizeof(*pp));
 	*col = 0;
-	/* "raw_tp/NAME ARGS" and "tp/C/N ARGS" name args: they are specs. */
-	if (strpbrk(sec, " \t")) {
+	/*
+	 * "raw_tp/NAME ARGS" and "tp/C/N ARGS" name args: they are specs.  So
+	 * is every tracepoint program: as in perf, a nonzero return records
+	 * the event (its raw record, printed from the tracepoint's format).
+	 */
+	if (strpbrk(sec, " \t") || !strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)) {
 		pp->kind = PROBE_SPEC;
 		return 0;
 	}

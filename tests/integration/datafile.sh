@@ -134,3 +134,33 @@ PY
 		not_ok "JSON ($f)" "$(cat "$T/check")"
 	fi
 done
+
+# A tracepoint program that names no args: the raw record, printed from the
+# tracepoint's format through libtraceevent, live and replayed.
+cat > "$T/tpraw.c" <<'PROG'
+#define SEC(NAME) __attribute__((section(NAME), used))
+SEC("tp/syscalls/sys_enter_write")
+int w(void *ctx) { return 1; }
+SEC("tp/sched/sched_process_exec")
+int e(void *ctx) { return 1; }
+char _license[] SEC("license") = "GPL";
+PROG
+SYS=$TARGETS/syscalls-gcc-O2
+"$VTRACE" record -e "$T/tpraw.c" -- "$SYS" count 0 "twelve bytes" > "$T/out" 2> "$T/err"
+pid=$(sed -n 's/^pid=//p' "$T/out")
+expect_grep "tp raw record: the write's fields as its format prints them" \
+	" w: fd: 0x00000001, buf: 0x" "$T/out"
+expect_grep "tp raw record: count from the record" ", count: 0x0000000c" "$T/out"
+expect_grep "tp raw record: a __data_loc string (the exec's filename)" \
+	" e: filename=$SYS pid=$pid old_pid=$pid" "$T/out"
+"$VTRACE" record -o "$T/tp.data" -e "$T/tpraw.c" -- "$SYS" count 0 "twelve bytes" > "$T/out" 2> "$T/err"
+pid=$(sed -n 's/^pid=//p' "$T/out")
+"$VTRACE" script -i "$T/tp.data" > "$T/replay"
+expect_grep "tp raw record replayed from the file's copy of the format" \
+	" e: filename=$SYS pid=$pid old_pid=$pid" "$T/replay"
+"$VTRACE" script -i "$T/tp.data" --json > "$T/replay.json"
+expect_eq "tp raw record in JSON: the rendered record as info" "filename=$SYS pid=$pid old_pid=$pid" \
+	"$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["event"] == "e": print(r["args"]["info"])' "$T/replay.json")"

@@ -65,7 +65,7 @@ char _license[] SEC("license") = "GPL";
 PROG
 "$VTRACE" record -e "$T/rawtp.c" -- "$SYS" count 9 > "$T/out" 2> "$T/err"
 expect_eq "raw_tp spec: one sample per getppid(), id=110" "9 id=110" \
-	"$(grep -c 'sys_enter: id=110$' "$T/out") $(sed -n 's/.* sys_enter: //p' "$T/out" | sort -u)"
+	"$(grep -c ' prog: id=110$' "$T/out") $(sed -n 's/.* prog: //p' "$T/out" | sort -u)"
 
 # tracepoint with named fields from its format
 cat > "$T/tp.c" <<'PROG'
@@ -79,7 +79,7 @@ char _license[] SEC("license") = "GPL";
 PROG
 msg=$(printf 'hello\tfrom vtrace')
 "$VTRACE" record -e "$T/tp.c" -- "$SYS" count 0 "$msg" > "$T/out" 2> "$T/err"
-expect_grep "tp spec: fields by name, the string followed" 'sys_enter_write: fd=1 count=17 buf="hello\tfrom vtrace"' "$T/out"
+expect_grep "tp spec: fields by name, the string followed" ' prog: fd=1 count=17 buf="hello\tfrom vtrace"' "$T/out"
 
 # errors at record time: the spec, a caret, nothing loaded
 cat > "$T/bad.c" <<PROG

@@ -77,7 +77,7 @@ int prog(void *ctx, int err, long id)
 char _license[] SEC("license") = "GPL";
 PROG
 "$VTRACE" record -e "$T/rawtp.c" -- "$SYS" count 6 > "$T/out" 2> "$T/err"
-expect_eq "raw_tp spec: getppid's id, once per call" 6 "$(grep -c ' sys_enter: id=110$' "$T/out")"
+expect_eq "raw_tp spec: getppid's id, once per call" 6 "$(grep -c ' prog: id=110$' "$T/out")"
 
 # --- a module function with DWARF: a stack local (through CFI), a register
 #     local, struct chains, a string; at a source line and at +OFF
