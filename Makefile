@@ -142,9 +142,10 @@ check-native:
 	@tests/run --native
 
 install: vtrace
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 vtrace $(DESTDIR)$(BINDIR)/vtrace
 	install -m 644 Documentation/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 Documentation/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 Documentation/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
