@@ -41,6 +41,7 @@ int decoder_from_session(struct decoder *d, struct session *s)
 		struct decode_probe *dp = &d->probes[i];
 
 		dp->event = strdup(p->event);
+		dp->spec = strdup(p->sec);
 		for (size_t o = 0; o < s->nobjs; o++)
 			if (s->objs[o] == p->obj)
 				dp->obj = o;

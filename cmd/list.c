@@ -79,13 +79,13 @@ static int list_attached(const struct list_opts *o)
 
 	registry_collect(&a, &n, &e, &ne);
 	if (!o->json && n)
-		printf("%7s  %-16s %-9s %6s %8s  %s\n", "OWNER", "EVENT", "KIND", "PROG", "EVENTS", "TARGET / SPEC");
+		printf("%7s  %-16s %-9s %6s %8s  %s  %s\n", "OWNER", "EVENT", "KIND", "PROG", "EVENTS", "TARGET", "SPEC");
 	for (size_t i = 0; i < n; i++) {
 		unsigned long long events = a[i].stats ? a[i].run_cnt : a[i].samples;
 
 		if (!o->json) {
-			printf("%7d  %-16s %-9s %6u %8llu%s  %s\n%44s%s\n", a[i].owner, a[i].e->event, a[i].e->kind,
-			       a[i].prog_id, events, a[i].stats ? "" : "s", a[i].e->target, "", a[i].e->spec);
+			printf("%7d  %-16s %-9s %6u %8llu%s  %s  %s\n", a[i].owner, a[i].e->event, a[i].e->kind,
+			       a[i].prog_id, events, a[i].stats ? "" : "s", a[i].e->target, a[i].e->spec);
 			continue;
 		}
 		strbuf_reset(&sb);

@@ -70,13 +70,31 @@ struct printer {
 	const struct script_opts *o;
 	struct strbuf line;
 	unsigned long long samples;
+	bool probes_done;
 };
+
+/* --header: each probe's event, spec, and args with their C types. */
+static void print_probes(struct printer *p, const struct decoder *d)
+{
+	p->probes_done = true;
+	for (size_t i = 0; i < d->nprobes; i++) {
+		const struct decode_probe *dp = &d->probes[i];
+
+		printf("# probe %zu: %s: %s\n", i, dp->event ? dp->event : "?", dp->spec ? dp->spec : "");
+		for (size_t j = 0; j < dp->nargs; j++)
+			printf("#   %s %s\n", dp->args[j].kind == DECODE_STRING ? "string" :
+			       dp->args[j].type && dp->args[j].type->name ? dp->args[j].type->name : "?",
+			       dp->args[j].name);
+	}
+}
 
 static int print_sample(void *ctx, struct decoder *d, const void *data, size_t size)
 {
 	struct printer *p = ctx;
 	int rc;
 
+	if (p->o->header && !p->probes_done)
+		print_probes(p, d);
 	strbuf_reset(&p->line);
 	rc = p->o->json ? decode_json(d, &p->line, data, size) :
 			  decode_text(d, &p->line, data, size, p->o->fields);
@@ -134,6 +152,8 @@ int cmd_script(int argc, char **argv)
 		return 2;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	rc = datafile_read(o.input, &d, &cb, &meta, err, sizeof(err));
+	if (o.header && !p.probes_done)
+		print_probes(&p, &d);
 	fflush(stdout);
 	if (rc)
 		pr_err("%s", err);

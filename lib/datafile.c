@@ -123,6 +123,7 @@ int datafile_create(struct datafile_writer *w, const char *path, struct decoder 
 		}
 		put_str(&b, p->tp_system);
 		put_str(&b, p->tp_format);
+		put_str(&b, p->spec);
 		put_buf(w, REC_PROBE, &b);
 	}
 	strbuf_release(&b);
@@ -363,6 +364,7 @@ static int read_probe(struct decoder *d, struct cursor *c)
 	}
 	p->tp_system = get_str(c);
 	p->tp_format = get_str(c);
+	p->spec = get_str(c);
 	if (p->tp_format && !*p->tp_format) {
 		free(p->tp_system);
 		free(p->tp_format);

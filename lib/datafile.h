@@ -22,7 +22,8 @@ enum datafile_record {
 	REC_OBJECT = 2,		/* u32 obj */
 	REC_FORMAT = 3,		/* u32 obj, u32 id, str text */
 	REC_PROBE = 4,		/* u32 id, str event, u32 obj, u32 args_size, u32 nargs, args,
-				   str tp_system, str tp_format (empty unless a raw record) */
+				   str tp_system, str tp_format (empty unless a raw record),
+				   str spec (the program's section) */
 	REC_TYPE = 5,		/* u32 obj, u32 id, type */
 	REC_SAMPLE = 6,		/* a ring-buffer sample as it arrived */
 	REC_LOST = 7,		/* u64 samples lost */

@@ -331,6 +331,7 @@ void decoder_free(struct decoder *d)
 		}
 		free(p->args);
 		free(p->event);
+		free(p->spec);
 		free(p->tp_system);
 		free(p->tp_format);
 		tep_free(p->tep);

@@ -31,6 +31,7 @@ struct decode_arg {
 
 struct decode_probe {
 	char *event;
+	char *spec;			/* the program's section: its spec */
 	uint32_t obj;			/* the object whose formats and types it uses */
 	struct decode_arg *args;	/* spec programs */
 	size_t nargs;

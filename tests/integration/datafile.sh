@@ -164,3 +164,29 @@ expect_eq "tp raw record in JSON: the rendered record as info" "filename=$SYS pi
 for l in open(sys.argv[1]):
     r = json.loads(l)
     if r["event"] == "e": print(r["args"]["info"])' "$T/replay.json")"
+
+# The header names every probe's spec and its args' C types
+"$VTRACE" script -i "$T/mix.data" --header > "$T/hdr"
+expect_grep "the header has the probe's spec" "# probe 0: ev: exec=$VARS;ev=handle len=r->hdr.len" "$T/hdr"
+expect_grep "and its args' C types" "#   short unsigned int len" "$T/hdr"
+
+# Lost samples: a tiny ring buffer and a burst.  Each getppid() is either a
+# sample or a loss: the two add up to the calls, in the summary and in JSON.
+"$VTRACE" record --json --buffer-size 4K -e "$PROGS/getppid.c" -- "$TARGETS/syscalls-gcc-O2" count 20000 \
+	> "$T/burst" 2> "$T/err"
+lost=$(sed -n 's/.* samples, \([0-9]*\) lost.*/\1/p' "$T/err")
+python3 - "$T/burst" "$lost" > "$T/check" 2>&1 <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+samples = [r for r in rows if r["type"] == "sample"]
+losts = [r for r in rows if r["type"] == "lost"]
+assert len(losts) == 1 and losts[0]["count"] == int(sys.argv[2]) > 0, (losts, sys.argv[2])
+assert rows[-1]["type"] == "lost"
+assert len(samples) + losts[0]["count"] == 20000, (len(samples), losts)
+print("checked", len(samples), losts[0]["count"])
+PY
+if grep -q "^checked" "$T/check"; then
+	ok "lost samples: a {\"type\":\"lost\"} object; samples + lost = 20000 calls ($(cat "$T/check"))"
+else
+	not_ok "lost samples in JSON" "$(cat "$T/check")" "$(cat "$T/err")"
+fi

@@ -63,6 +63,11 @@ else
 	kill $vp
 fi
 
+# a record that ends by itself leaves nothing either
+"$VTRACE" record -e "$T/p.c" -- "$ARGS" 2 > /dev/null 2>&1
+"$VTRACE" list --json > "$T/list"
+expect_eq "after a normal exit: nothing listed" "" "$(grep '"event":"calls"' "$T/list")"
+
 start_record
 if wait_listed 4; then
 	kill -KILL $vp
