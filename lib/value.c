@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,132 +54,16 @@ static uint64_t load_field(const struct value_field *f, const char *base, int is
 	return v;
 }
 
-static void print_int(struct strbuf *sb, const struct value_type *t, uint64_t v)
-{
-	switch (t->kind) {
-	case VK_INT:
-		strbuf_addf(sb, "%lld", (long long)v);
-		break;
-	case VK_CHAR:
-		print_char(sb, (unsigned char)v);
-		break;
-	case VK_BOOL:
-		strbuf_addstr(sb, v ? "true" : "false");
-		break;
-	case VK_PTR:
-		strbuf_addf(sb, "0x%llx", (unsigned long long)v);
-		break;
-	case VK_ENUM:
-		for (uint32_t i = 0; i < t->nenums; i++) {
-			if ((uint64_t)t->enums[i].value == v ||
-			    (t->size < 8 && (uint32_t)t->enums[i].value == (uint32_t)v)) {
-				strbuf_addstr(sb, t->enums[i].name);
-				return;
-			}
-		}
-		strbuf_addf(sb, "%lld", (long long)v);
-		break;
-	default:
-		strbuf_addf(sb, "%llu", (unsigned long long)v);
-	}
-}
-
 static int type_signed(const struct value_type *t)
 {
 	return t->kind == VK_INT || t->kind == VK_ENUM;
 }
 
-static void print_fields(struct strbuf *sb, const struct value_type *t,
-			 const char *data, size_t len, const char *sep, int *first);
-
-void value_print(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
-{
-	const char *p = data;
-
-	if (!t) {
-		strbuf_addstr(sb, "?");
-		return;
-	}
-	if (t->size > len) {
-		strbuf_addstr(sb, "(truncated)");
-		return;
-	}
-	switch (t->kind) {
-	case VK_INT: case VK_UINT: case VK_CHAR: case VK_BOOL: case VK_PTR: case VK_ENUM:
-		print_int(sb, t, value_load_int(p, t->size, type_signed(t)));
-		break;
-	case VK_FLOAT:
-		if (t->size == 4) {
-			float f;
-
-			memcpy(&f, p, 4);
-			strbuf_addf(sb, "%g", f);
-		} else if (t->size == 8) {
-			double d;
-
-			memcpy(&d, p, 8);
-			strbuf_addf(sb, "%g", d);
-		} else {
-			strbuf_addstr(sb, "(float)");
-		}
-		break;
-	case VK_ARRAY:
-		if (is_char_array(t)) {
-			strbuf_add_escaped(sb, p, t->count, 1);
-			break;
-		}
-		strbuf_addch(sb, '[');
-		for (uint32_t i = 0; t->elem && i < t->count; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			value_print(sb, t->elem, p + (size_t)i * t->elem->size,
-				    len - (size_t)i * t->elem->size);
-		}
-		strbuf_addch(sb, ']');
-		break;
-	case VK_STRUCT:
-	case VK_UNION: {
-		int first = 1;
-
-		strbuf_addch(sb, '{');
-		print_fields(sb, t, p, len, ",", &first);
-		strbuf_addch(sb, '}');
-		break;
-	}
-	default:
-		strbuf_addstr(sb, "(?)");
-	}
-}
-
-static void print_fields(struct strbuf *sb, const struct value_type *t,
-			 const char *data, size_t len, const char *sep, int *first)
-{
-	for (uint32_t i = 0; i < t->nfields; i++) {
-		const struct value_field *f = &t->fields[i];
-		size_t off = f->bit_offset / 8;
-
-		if (off > len)
-			break;
-		if (!f->name && (f->type->kind == VK_STRUCT || f->type->kind == VK_UNION)) {
-			print_fields(sb, f->type, data + off, len - off, sep, first);
-			continue;
-		}
-		if (!*first)
-			strbuf_addstr(sb, sep);
-		*first = 0;
-		strbuf_addf(sb, "%s=", f->name ? f->name : "?");
-		if (f->bit_size) {
-			if (off + (f->bit_offset % 8 + f->bit_size + 7) / 8 > len)
-				strbuf_addstr(sb, "(truncated)");
-			else
-				print_int(sb, f->type, load_field(f, data, type_signed(f->type)));
-		} else {
-			value_print(sb, f->type, data + off, len - off);
-		}
-	}
-}
-
-static void json_int(struct strbuf *sb, const struct value_type *t, uint64_t v)
+/*
+ * One walk over a value prints it as text (42, 'a', "s", 0x10, {a=1,b=2},
+ * [1,2]) or as JSON (42, "a", "s", "0x10", {"a":1,"b":2}, [1,2]).
+ */
+static void print_int(struct strbuf *sb, const struct value_type *t, uint64_t v, bool json)
 {
 	char c;
 
@@ -187,6 +72,10 @@ static void json_int(struct strbuf *sb, const struct value_type *t, uint64_t v)
 		strbuf_addf(sb, "%lld", (long long)v);
 		break;
 	case VK_CHAR:
+		if (!json) {
+			print_char(sb, (unsigned char)v);
+			break;
+		}
 		c = (char)v;
 		strbuf_add_json_string(sb, &c, c ? 1 : 0);
 		break;
@@ -194,15 +83,19 @@ static void json_int(struct strbuf *sb, const struct value_type *t, uint64_t v)
 		strbuf_addstr(sb, v ? "true" : "false");
 		break;
 	case VK_PTR:
-		strbuf_addf(sb, "\"0x%llx\"", (unsigned long long)v);
+		strbuf_addf(sb, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
 		break;
 	case VK_ENUM:
-		for (uint32_t i = 0; i < t->nenums; i++)
+		for (uint32_t i = 0; i < t->nenums; i++) {
 			if ((uint64_t)t->enums[i].value == v ||
 			    (t->size < 8 && (uint32_t)t->enums[i].value == (uint32_t)v)) {
-				strbuf_add_json_string(sb, t->enums[i].name, (size_t)-1);
+				if (json)
+					strbuf_add_json_string(sb, t->enums[i].name, (size_t)-1);
+				else
+					strbuf_addstr(sb, t->enums[i].name);
 				return;
 			}
+		}
 		strbuf_addf(sb, "%lld", (long long)v);
 		break;
 	default:
@@ -210,8 +103,11 @@ static void json_int(struct strbuf *sb, const struct value_type *t, uint64_t v)
 	}
 }
 
-static void json_fields(struct strbuf *sb, const struct value_type *t, const char *data, size_t len,
-			int *first)
+static void walk(struct strbuf *sb, const struct value_type *t, const char *p, size_t len, bool json);
+
+/* A struct's members: "a=1 b=2" (sep " "), "a=1,b=2" or "\"a\":1,\"b\":2". */
+static void walk_fields(struct strbuf *sb, const struct value_type *t, const char *data, size_t len,
+			const char *sep, int *first, bool json)
 {
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		const struct value_field *f = &t->fields[i];
@@ -220,32 +116,39 @@ static void json_fields(struct strbuf *sb, const struct value_type *t, const cha
 		if (off > len)
 			break;
 		if (!f->name && (f->type->kind == VK_STRUCT || f->type->kind == VK_UNION)) {
-			json_fields(sb, f->type, data + off, len - off, first);
+			/* an anonymous struct or union: its members are the parent's */
+			walk_fields(sb, f->type, data + off, len - off, sep, first, json);
 			continue;
 		}
 		if (!*first)
-			strbuf_addch(sb, ',');
+			strbuf_addstr(sb, sep);
 		*first = 0;
-		strbuf_add_json_string(sb, f->name ? f->name : "?", (size_t)-1);
-		strbuf_addch(sb, ':');
-		if (f->bit_size)
-			json_int(sb, f->type, load_field(f, data, type_signed(f->type)));
-		else
-			value_print_json(sb, f->type, data + off, len - off);
+		if (json) {
+			strbuf_add_json_string(sb, f->name ? f->name : "?", (size_t)-1);
+			strbuf_addch(sb, ':');
+		} else {
+			strbuf_addf(sb, "%s=", f->name ? f->name : "?");
+		}
+		if (f->bit_size) {
+			if (off + (f->bit_offset % 8 + f->bit_size + 7) / 8 > len)
+				strbuf_addstr(sb, json ? "null" : "(truncated)");
+			else
+				print_int(sb, f->type, load_field(f, data, type_signed(f->type)), json);
+		} else {
+			walk(sb, f->type, data + off, len - off, json);
+		}
 	}
 }
 
-void value_print_json(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
+static void walk(struct strbuf *sb, const struct value_type *t, const char *p, size_t len, bool json)
 {
-	const char *p = data;
-
 	if (!t || t->size > len) {
-		strbuf_addstr(sb, "null");
+		strbuf_addstr(sb, json ? "null" : !t ? "?" : "(truncated)");
 		return;
 	}
 	switch (t->kind) {
 	case VK_INT: case VK_UINT: case VK_CHAR: case VK_BOOL: case VK_PTR: case VK_ENUM:
-		json_int(sb, t, value_load_int(p, t->size, type_signed(t)));
+		print_int(sb, t, value_load_int(p, t->size, type_signed(t)), json);
 		break;
 	case VK_FLOAT: {
 		double d = 0;
@@ -256,21 +159,26 @@ void value_print_json(struct strbuf *sb, const struct value_type *t, const void 
 			d = f;
 		} else if (t->size == 8) {
 			memcpy(&d, p, 8);
+		} else {
+			strbuf_addstr(sb, json ? "null" : "(float)");
+			break;
 		}
-		strbuf_addf(sb, "%.17g", d);
+		strbuf_addf(sb, json ? "%.17g" : "%g", d);
 		break;
 	}
 	case VK_ARRAY:
 		if (is_char_array(t)) {
-			strbuf_add_json_string(sb, p, t->count);
+			if (json)
+				strbuf_add_json_string(sb, p, t->count);
+			else
+				strbuf_add_escaped(sb, p, t->count, 1);
 			break;
 		}
 		strbuf_addch(sb, '[');
 		for (uint32_t i = 0; t->elem && i < t->count; i++) {
 			if (i)
 				strbuf_addch(sb, ',');
-			value_print_json(sb, t->elem, p + (size_t)i * t->elem->size,
-					 len - (size_t)i * t->elem->size);
+			walk(sb, t->elem, p + (size_t)i * t->elem->size, len - (size_t)i * t->elem->size, json);
 		}
 		strbuf_addch(sb, ']');
 		break;
@@ -279,13 +187,23 @@ void value_print_json(struct strbuf *sb, const struct value_type *t, const void 
 		int first = 1;
 
 		strbuf_addch(sb, '{');
-		json_fields(sb, t, p, len, &first);
+		walk_fields(sb, t, p, len, ",", &first, json);
 		strbuf_addch(sb, '}');
 		break;
 	}
 	default:
-		strbuf_addstr(sb, "null");
+		strbuf_addstr(sb, json ? "null" : "(?)");
 	}
+}
+
+void value_print(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
+{
+	walk(sb, t, data, len, false);
+}
+
+void value_print_json(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
+{
+	walk(sb, t, data, len, true);
 }
 
 void value_print_fields(struct strbuf *sb, const struct value_type *t, const void *data, size_t len)
@@ -293,9 +211,9 @@ void value_print_fields(struct strbuf *sb, const struct value_type *t, const voi
 	int first = 1;
 
 	if (t && (t->kind == VK_STRUCT || t->kind == VK_UNION))
-		print_fields(sb, t, data, len, " ", &first);
+		walk_fields(sb, t, data, len, " ", &first, false);
 	else
-		value_print(sb, t, data, len);
+		walk(sb, t, data, len, false);
 }
 
 void value_type_free(struct value_type *t)
