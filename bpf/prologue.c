@@ -14,9 +14,11 @@
 #define R_RET BPF_REG_8
 #define R_FAULTS BPF_REG_9
 
-/* Wrapper stack: a pointer read lands at fp-8, map keys sit at fp-16. */
+/* Wrapper stack: a pointer read lands at fp-8, map keys sit at fp-16, and
+ * a computed location's DWARF stack grows down from fp-24. */
 #define FP_TMP (-8)
 #define FP_KEY (-16)
+#define FP_EXPR(depth) (-24 - 8 * (depth))
 
 int pt_regs_offset(int reg)
 {
@@ -160,6 +162,111 @@ static void emit_read(struct insn_buf *b, enum probe_target t, bool str)
 }
 
 /*
+ * A computed location: DWARF's stack machine on the BPF stack, the result
+ * left in r3.  A deref that faults jumps to the arg's fault path.
+ */
+static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a,
+		     size_t *faults, size_t *nf)
+{
+	static const int alu[] = {
+		[FOP_ADD] = BPF_ADD, [FOP_SUB] = BPF_SUB, [FOP_MUL] = BPF_MUL, [FOP_DIV] = BPF_DIV,
+		[FOP_MOD] = BPF_MOD, [FOP_AND] = BPF_AND, [FOP_OR] = BPF_OR, [FOP_XOR] = BPF_XOR,
+		[FOP_SHL] = BPF_LSH, [FOP_SHR] = BPF_RSH, [FOP_SHRA] = BPF_ARSH,
+	};
+	int d = 0;
+
+	if (w->target == TARGET_RAW_TP || w->target == TARGET_TP)
+		return -EINVAL;
+	for (size_t i = 0; i < a->nops; i++) {
+		const struct fetch_op *op = &a->ops[i];
+
+		switch (op->kind) {
+		case FOP_REG:
+			if (pt_regs_offset(op->reg) < 0)
+				return -EINVAL;
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, R_CTX, pt_regs_offset(op->reg)));
+			if (op->arg)
+				emit_ld_imm64(b, BPF_REG_2, 0, op->arg), emit(b, ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
+			break;
+		case FOP_CONST:
+			emit_ld_imm64(b, BPF_REG_1, 0, op->arg);
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
+			break;
+		case FOP_PLUS_CONST:
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 1)));
+			emit_ld_imm64(b, BPF_REG_2, 0, op->arg);
+			emit(b, ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
+			break;
+		case FOP_NEG:
+		case FOP_NOT:
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 1)));
+			if (op->kind == FOP_NEG)
+				emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
+			else
+				emit(b, ALU64_IMM(BPF_XOR, BPF_REG_1, -1));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
+			break;
+		case FOP_DUP:
+		case FOP_OVER:
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - (op->kind == FOP_DUP ? 1 : 2))));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
+			break;
+		case FOP_DROP:
+			d--;
+			break;
+		case FOP_SWAP:
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 1)));
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 2)));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, FP_EXPR(d - 1)));
+			break;
+		case FOP_DEREF:
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
+			emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
+			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
+			emit(b, MOV64_IMM(BPF_REG_2, 8));
+			emit_read(b, w->target, false);
+			faults[(*nf)++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_TMP));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
+			break;
+		case FOP_DIV:
+			/*
+			 * DWARF divides signed, BPF (before cpu v4) unsigned: divide
+			 * the magnitudes, then give the quotient the sign the
+			 * operands' signs make.
+			 */
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
+			emit(b, MOV64_REG(BPF_REG_4, BPF_REG_1));
+			emit(b, ALU64_REG(BPF_XOR, BPF_REG_4, BPF_REG_2));
+			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_1, 0, 1));
+			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
+			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_2, 0, 1));
+			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_2, 0, 0, 0));
+			emit(b, ALU64_REG(BPF_DIV, BPF_REG_1, BPF_REG_2));
+			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_4, 0, 1));
+			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
+			d--;
+			break;
+		default:	/* binary: the two on top, the result in their place */
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
+			emit(b, ALU64_REG(alu[op->kind], BPF_REG_1, BPF_REG_2));
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
+			d--;
+		}
+		if (d < 1 || d > FETCH_EXPR_MAX_DEPTH || *nf >= 60)
+			return -EINVAL;
+	}
+	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
+	return 0;
+}
+
+/*
  * One arg into its slot of the scratch sample (r7); on a fault, its bit in
  * r9.  The address being walked is kept in r3 (the read helpers' third
  * argument).
@@ -191,6 +298,22 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		return 0;
 	}
 
+	if (a->base == FETCH_EXPR && a->final == FINAL_INT) {
+		/* a computed value: r3, at the variable's size and sign */
+		if (emit_expr(b, w, a, faults, &nf))
+			return -EINVAL;
+		if (a->offset)
+			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
+		if (a->size < 8 && !a->bit_size) {
+			emit(b, ALU64_IMM(BPF_LSH, BPF_REG_3, 64 - 8 * a->size));
+			emit(b, ALU64_IMM(a->is_signed ? BPF_ARSH : BPF_RSH, BPF_REG_3, 64 - 8 * a->size));
+		} else {
+			normalize(b, BPF_REG_3, a);
+		}
+		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_3, slot));
+		goto done;
+	}
+
 	/* the first address (or, for FETCH_REG/CONST strings, the pointer) into r3 */
 	switch (a->base) {
 	case FETCH_CONST:
@@ -212,6 +335,11 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 			return -EINVAL;
 		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, R_CTX, pt_regs_offset(DREG_RIP)));
 		break;
+	case FETCH_EXPR:
+	case FETCH_MEM_EXPR:
+		if (emit_expr(b, w, a, faults, &nf))
+			return -EINVAL;
+		break;
 	}
 	if (a->offset)
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
@@ -229,7 +357,8 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 			return -EINVAL;
 	}
 
-	if (a->final == FINAL_STRING && a->base != FETCH_REG && a->base != FETCH_CONST) {
+	if (a->final == FINAL_STRING && a->base != FETCH_REG && a->base != FETCH_CONST &&
+	    a->base != FETCH_EXPR) {
 		/* r3 is where the char pointer is: read it */
 		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
@@ -254,6 +383,9 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
 		}
 	}
+done:
+	if (!nf)
+		return 0;	/* nothing can fault: no fault path (it would be unreachable) */
 	skip = jump_fwd(b, JMP_A(0));
 	/* the fault path: the arg's bit, a zeroed slot */
 	for (size_t i = 0; i < nf; i++)

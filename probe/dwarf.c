@@ -390,6 +390,8 @@ struct loc {
 	int reg;
 	int64_t offset;
 	uint64_t value;
+	struct fetch_op ops[FETCH_EXPR_MAX_OPS];	/* FETCH_EXPR, FETCH_MEM_EXPR */
+	size_t nops;
 };
 
 static int reg_of_op(uint8_t atom, Dwarf_Word number, bool *is_breg)
@@ -442,8 +444,8 @@ static int cfa_at(struct dwarf_file *df, Dwarf_Addr pc, struct loc *out)
  * is relative to (NULL while evaluating the frame base itself).
  * -ENOTSUP: a form vtrace cannot fetch; -ENODATA: optimized out.
  */
-static int eval_expr(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
-		     Dwarf_Addr pc, const struct loc *frame_base, struct loc *out)
+static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
+		       Dwarf_Addr pc, const struct loc *frame_base, struct loc *out)
 {
 	bool breg;
 	int reg;
@@ -535,6 +537,116 @@ static int eval_expr(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops
 		}
 	}
 	return -ENOTSUP;
+}
+
+/*
+ * A location computed by DWARF's stack machine (gcc -O2: "status % 7 + 1",
+ * "bytes - score"): the ops translate one for one; a final stack_value
+ * makes the result the value, else it is the variable's address.
+ */
+static int translate(struct dwarf_file *df, Dwarf_Op *ops, size_t n, Dwarf_Addr pc,
+		     const struct loc *fb, struct loc *out)
+{
+	static const struct { uint8_t atom, kind; } simple[] = {
+		{ DW_OP_plus, FOP_ADD }, { DW_OP_minus, FOP_SUB }, { DW_OP_mul, FOP_MUL },
+		{ DW_OP_div, FOP_DIV }, { DW_OP_mod, FOP_MOD }, { DW_OP_and, FOP_AND },
+		{ DW_OP_or, FOP_OR }, { DW_OP_xor, FOP_XOR }, { DW_OP_shl, FOP_SHL },
+		{ DW_OP_shr, FOP_SHR }, { DW_OP_shra, FOP_SHRA }, { DW_OP_neg, FOP_NEG },
+		{ DW_OP_not, FOP_NOT }, { DW_OP_dup, FOP_DUP }, { DW_OP_drop, FOP_DROP },
+		{ DW_OP_swap, FOP_SWAP }, { DW_OP_over, FOP_OVER }, { DW_OP_deref, FOP_DEREF },
+	};
+	bool value = n && ops[n - 1].atom == DW_OP_stack_value;
+	int depth = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (value)
+		n--;
+	if (!n || n > FETCH_EXPR_MAX_OPS)
+		return -ENOTSUP;
+	for (size_t i = 0; i < n; i++) {
+		struct fetch_op *op = &out->ops[out->nops++];
+		uint8_t a = ops[i].atom;
+		bool breg;
+		int reg = reg_of_op(a, ops[i].number, &breg);
+		size_t k;
+
+		if (reg >= 0) {
+			if (!breg || reg >= DREG_NUM)
+				return -ENOTSUP;	/* DW_OP_regN names a location, not a value */
+			*op = (struct fetch_op){ FOP_REG, reg,
+				a == DW_OP_bregx ? (int64_t)ops[i].number2 : (int64_t)ops[i].number };
+		} else if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+			*op = (struct fetch_op){ FOP_CONST, 0, a - DW_OP_lit0 };
+		} else if (a == DW_OP_const1u || a == DW_OP_const2u || a == DW_OP_const4u ||
+			   a == DW_OP_const8u || a == DW_OP_constu || a == DW_OP_const1s ||
+			   a == DW_OP_const2s || a == DW_OP_const4s || a == DW_OP_const8s ||
+			   a == DW_OP_consts) {
+			*op = (struct fetch_op){ FOP_CONST, 0, (int64_t)ops[i].number };
+		} else if (a == DW_OP_plus_uconst) {
+			*op = (struct fetch_op){ FOP_PLUS_CONST, 0, (int64_t)ops[i].number };
+		} else if (a == DW_OP_fbreg) {
+			if (!fb || (fb->base != FETCH_REG && fb->base != FETCH_MEM_REG))
+				return -ENOTSUP;
+			*op = (struct fetch_op){ FOP_REG, fb->reg, fb->offset + (int64_t)ops[i].number };
+		} else if (a == DW_OP_call_frame_cfa) {
+			struct loc cfa;
+
+			if (cfa_at(df, pc, &cfa))
+				return -ENOTSUP;
+			*op = (struct fetch_op){ FOP_REG, cfa.reg, cfa.offset };
+		} else {
+			for (k = 0; k < sizeof(simple) / sizeof(simple[0]); k++)
+				if (simple[k].atom == a)
+					break;
+			if (k == sizeof(simple) / sizeof(simple[0]))
+				return -ENOTSUP;	/* entry values, pieces, typed ops... */
+			*op = (struct fetch_op){ simple[k].kind, 0, 0 };
+		}
+		/* the stack it leaves: at most FETCH_EXPR_MAX_DEPTH, never empty under an op */
+		switch (op->kind) {
+		case FOP_REG: case FOP_CONST: case FOP_DUP:
+			depth++;
+			break;
+		case FOP_OVER:
+			if (depth < 2)
+				return -ENOTSUP;
+			depth++;
+			break;
+		case FOP_NEG: case FOP_NOT: case FOP_PLUS_CONST: case FOP_DEREF:
+			if (depth < 1)
+				return -ENOTSUP;
+			break;
+		case FOP_DROP:
+			if (depth < 1)
+				return -ENOTSUP;
+			depth--;
+			break;
+		case FOP_SWAP:
+			if (depth < 2)
+				return -ENOTSUP;
+			break;
+		default:
+			if (depth < 2)
+				return -ENOTSUP;
+			depth--;
+		}
+		if (depth > FETCH_EXPR_MAX_DEPTH)
+			return -ENOTSUP;
+	}
+	if (depth < 1)
+		return -ENOTSUP;
+	out->base = value ? FETCH_EXPR : FETCH_MEM_EXPR;
+	return 0;
+}
+
+static int eval_expr(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
+		     Dwarf_Addr pc, const struct loc *frame_base, struct loc *out)
+{
+	int rc = eval_simple(df, attr, ops, n, pc, frame_base, out);
+
+	if (rc == -ENOTSUP)
+		rc = translate(df, ops, n, pc, frame_base, out);
+	return rc;
 }
 
 /*
@@ -1119,7 +1231,7 @@ static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg
 	case DW_TAG_array_type:
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
-		if (a->base == FETCH_REG || a->base == FETCH_CONST)
+		if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 			return spec_fail(err, sa->col, sa->len, "'%s' (%s) lives in registers here; fetch its "
 				    "fields one by one", sa->text, a->type_name);
 		a->final = FINAL_BYTES;
@@ -1213,7 +1325,7 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			if (peel(&target, &et) || dwarf_aggregate_size(&et, &esize))
 				return spec_fail(err, st->col, len, "the elements here have no size");
 			if (tag == DW_TAG_array_type) {
-				if (a->base == FETCH_REG || a->base == FETCH_CONST)
+				if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 					return spec_fail(err, st->col, len, "the array lives in a register here");
 				fetch_add_offset(a, st->index * (int64_t)esize);
 			} else if (a->base == FETCH_CONST) {
@@ -1268,7 +1380,7 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			if (fetch_follow(a, off))
 				return -ENOMEM;
 		} else {
-			if (a->base == FETCH_REG || a->base == FETCH_CONST)
+			if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 				return spec_fail(err, st->col, len, "the struct lives in registers here; its "
 					    "fields cannot be addressed");
 			fetch_add_offset(a, off);
@@ -1364,6 +1476,13 @@ static int resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg 
 	a->reg = l.reg;
 	a->offset = l.offset;
 	a->value = l.value;
+	if (l.nops) {
+		a->ops = malloc(l.nops * sizeof(*a->ops));
+		if (!a->ops)
+			return -ENOMEM;
+		memcpy(a->ops, l.ops, l.nops * sizeof(*a->ops));
+		a->nops = l.nops;
+	}
 	rc = apply_steps(a, &type, sa, err);
 	if (rc)
 		return rc;

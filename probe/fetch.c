@@ -23,6 +23,7 @@ void fetch_arg_free(struct fetch_arg *a)
 	free(a->name);
 	free(a->type_name);
 	free(a->derefs);
+	free(a->ops);
 	value_type_free(a->type);
 	memset(a, 0, sizeof(*a));
 }
@@ -48,13 +49,41 @@ void fetch_add_offset(struct fetch_arg *a, int64_t off)
 
 int fetch_follow(struct fetch_arg *a, int64_t off)
 {
-	/* a pointer held in a register becomes the base address itself */
-	if (a->base == FETCH_REG && !a->nderefs) {
-		a->base = FETCH_MEM_REG;
+	/* a pointer held in a register (or computed) becomes the base address itself */
+	if ((a->base == FETCH_REG || a->base == FETCH_EXPR) && !a->nderefs) {
+		a->base = a->base == FETCH_REG ? FETCH_MEM_REG : FETCH_MEM_EXPR;
 		a->offset += off;
 		return 0;
 	}
 	return fetch_push_deref(a, off);
+}
+
+static const char *const op_names[] = {
+	[FOP_ADD] = "+", [FOP_SUB] = "-", [FOP_MUL] = "*", [FOP_DIV] = "/", [FOP_MOD] = "%",
+	[FOP_AND] = "&", [FOP_OR] = "|", [FOP_XOR] = "^", [FOP_SHL] = "<<", [FOP_SHR] = ">>",
+	[FOP_SHRA] = "s>>", [FOP_NEG] = "neg", [FOP_NOT] = "not", [FOP_DUP] = "dup",
+	[FOP_DROP] = "drop", [FOP_SWAP] = "swap", [FOP_OVER] = "over", [FOP_DEREF] = "deref",
+};
+
+/* The expression in postfix: "[%rsi 7 % 1 +]". */
+static void describe_ops(struct strbuf *sb, const struct fetch_arg *a)
+{
+	strbuf_addch(sb, '[');
+	for (size_t i = 0; i < a->nops; i++) {
+		const struct fetch_op *op = &a->ops[i];
+
+		if (i)
+			strbuf_addch(sb, ' ');
+		if (op->kind == FOP_REG)
+			strbuf_addf(sb, op->arg ? "%%%s%+lld" : "%%%s", dwarf_reg_name(op->reg), (long long)op->arg);
+		else if (op->kind == FOP_CONST)
+			strbuf_addf(sb, "%lld", (long long)op->arg);
+		else if (op->kind == FOP_PLUS_CONST)
+			strbuf_addf(sb, "%+lld", (long long)op->arg);
+		else
+			strbuf_addstr(sb, op_names[op->kind]);
+	}
+	strbuf_addch(sb, ']');
 }
 
 void probe_resolved_free(struct probe_resolved *r)
@@ -82,6 +111,8 @@ static void add_addr(struct strbuf *sb, const struct fetch_arg *a)
 		strbuf_addstr(sb, "*(u64 *)(");
 	if (a->base == FETCH_MEM_PC)
 		strbuf_addstr(sb, "%pc");
+	else if (a->base == FETCH_MEM_EXPR)
+		describe_ops(sb, a);
 	else
 		strbuf_addf(sb, "%%%s", dwarf_reg_name(a->reg));
 	if (a->offset)
@@ -104,6 +135,13 @@ void fetch_arg_describe(struct strbuf *sb, const struct fetch_arg *a)
 	switch (a->base) {
 	case FETCH_CONST:
 		strbuf_addf(sb, "%lld", (long long)a->value);
+		break;
+	case FETCH_EXPR:
+		strbuf_addf(sb, "(%s)", sz);
+		describe_ops(sb, a);
+		if (a->offset)
+			strbuf_addf(sb, " %c %lld", a->offset < 0 ? '-' : '+',
+				    (long long)(a->offset < 0 ? -a->offset : a->offset));
 		break;
 	case FETCH_REG:
 		strbuf_addf(sb, "(%s)%%%s", sz, dwarf_reg_name(a->reg));
@@ -140,6 +178,8 @@ bool fetch_args_equal(const struct fetch_arg *a, size_t na, const struct fetch_a
 		    x->bit_offset != y->bit_offset || x->bit_size != y->bit_size)
 			return false;
 		if (x->nderefs && memcmp(x->derefs, y->derefs, x->nderefs * sizeof(*x->derefs)))
+			return false;
+		if (x->nops != y->nops || (x->nops && memcmp(x->ops, y->ops, x->nops * sizeof(*x->ops))))
 			return false;
 	}
 	return true;

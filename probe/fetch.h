@@ -31,7 +31,33 @@ enum fetch_base {
 	FETCH_MEM_REG,
 	FETCH_MEM_PC,
 	FETCH_CONST,
+	FETCH_EXPR,		/* value = the expression's result (+ offset)        */
+	FETCH_MEM_EXPR,		/* addr  = the expression's result + offset           */
 };
+
+/*
+ * A computed location (DWARF's stack machine, as gcc -O2 emits for
+ * "status % 7 + 1"): ops over a stack of u64, the result on top.
+ */
+enum fetch_op_kind {
+	FOP_REG,		/* push reg + arg */
+	FOP_CONST,		/* push arg */
+	FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_MOD,
+	FOP_AND, FOP_OR, FOP_XOR, FOP_SHL, FOP_SHR, FOP_SHRA,
+	FOP_NEG, FOP_NOT,
+	FOP_PLUS_CONST,		/* top += arg */
+	FOP_DUP, FOP_DROP, FOP_SWAP, FOP_OVER,
+	FOP_DEREF,		/* top = *(u64 *)top */
+};
+
+struct fetch_op {
+	uint8_t kind;
+	int reg;
+	int64_t arg;
+};
+
+#define FETCH_EXPR_MAX_OPS 16
+#define FETCH_EXPR_MAX_DEPTH 8
 
 /* DWARF register numbers on x86-64 (the psABI's), which fetches use. */
 enum {
@@ -56,6 +82,8 @@ struct fetch_arg {
 	uint64_t value;
 	int64_t *derefs;
 	size_t nderefs;
+	struct fetch_op *ops;	/* FETCH_EXPR, FETCH_MEM_EXPR */
+	size_t nops;
 	enum fetch_final final;
 	uint32_t size;		/* bytes read at the end (string: the pointer, 8) */
 	bool is_signed;

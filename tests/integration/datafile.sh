@@ -116,7 +116,7 @@ assert len(pids) == 1
 spec = [r["args"] for r in rows if "len" in r["args"]]
 assert spec == [
     {"len": 100, "path": "/index.html", "method": "GET", "nlen": None, "status": 200},
-    {"len": 110, "path": "/upload", "method": "POST", "nlen": 100, "status": 201},
+    {"len": 110, "path": "/upload", "method": "POST", "nlen": 100, "status": -201},
     {"len": 120, "path": "/api/v1", "method": "GET", "nlen": 110, "status": 202},
 ], spec
 msgs = [r["args"]["message"] for r in rows if "message" in r["args"]]

@@ -44,7 +44,28 @@ EOF2
 	ORACLE_MODE=dump ORACLE_BIN=$bin ORACLE_SPEC="ev=$point$keep" ORACLE_EVAL=$EVAL \
 		ASAN_OPTIONS=detect_leaks=0 gdb -batch -nx -q -x "$ORACLE" --args "$bin" 3 2>/dev/null |
 		sed -n 's/^HIT //p' > "$T/want"
-	if [ $rc = 0 ] && [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then
+	# where gdb's scope does not see a variable ("?"), that value is not verifiable
+	python3 - "$T/want" "$T/got" > "$T/cmp" <<'PY'
+import sys
+want = open(sys.argv[1]).read().splitlines()
+got = open(sys.argv[2]).read().splitlines()
+bad = len(want) != len(got) or not want
+skipped = 0
+for w, g in zip(want, got):
+    wf, gf = w.split(" "), g.split(" ")
+    if len(wf) != len(gf):
+        bad = True
+        continue
+    for a, b in zip(wf, gf):
+        if a.endswith("=?"):
+            skipped += 1
+        elif a != b:
+            bad = True
+print("differ" if bad else "same %d" % skipped)
+PY
+	if [ $rc = 0 ] && grep -q '^same' "$T/cmp"; then
+		n=$(sed -n 's/^same //p' "$T/cmp")
+		[ "$n" != 0 ] && echo "# unverified: $label: $n values gdb's scope does not see"
 		ok "$label: $(wc -l < "$T/got") samples equal gdb's values ($keep )"
 	else
 		not_ok "$label: samples equal gdb's values" "rc=$rc" "gdb:" "$(cat "$T/want")" \

@@ -48,7 +48,7 @@ char _license[] SEC("license") = "GPL";
 PROG
 "$VTRACE" record -e "$T/fault.c" -- "$VARS" 3 > "$T/out" 2> "$T/err"
 expect_eq "a faulting fetch: err=1 and zeroed args, then the good calls" \
-	"err=1 nlen=0 status=0|err=0 nlen=100 status=201|err=0 nlen=110 status=202" \
+	"err=1 nlen=0 status=0|err=0 nlen=100 status=-201|err=0 nlen=110 status=202" \
 	"$(sed -n 's/.* ev: \(err=.*\)/\1/p' "$T/out" | tr '\n' '|' | sed 's/|$//')"
 expect_eq "the faulting arg prints (fault) in the sample" "nlen=(fault) status=200" \
 	"$(sed -n 's/.* ev: \(nlen=.*\)/\1/p' "$T/out" | head -1)"

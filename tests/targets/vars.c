@@ -76,7 +76,8 @@ int main(int argc, char **argv)
 		r->total = -1000000000L * (i + 1);
 		printf("req %d path=%s method=%s\n", i, r->path, r->method);
 		counter++;
-		printf("handled %d\n", handle(r, 200 + i, 1000L * (i + 1)));
+		/* odd calls pass a negative status: "status % 7" is a signed division */
+		printf("handled %d\n", handle(r, i % 2 ? -(200 + i) : 200 + i, 1000L * (i + 1)));
 	}
 	return 0;
 }

@@ -84,6 +84,55 @@ static uint64_t load_bias(const char *bin, int pid)
 	return bias;
 }
 
+/* The computed location's ops, as DWARF defines them, on the stopped process. */
+static int eval_ops(const struct fetch_arg *a, uint64_t *out)
+{
+	uint64_t st[FETCH_EXPR_MAX_DEPTH + 1], x;
+	int d = 0;
+
+	for (size_t i = 0; i < a->nops; i++) {
+		const struct fetch_op *op = &a->ops[i];
+
+		if (d > FETCH_EXPR_MAX_DEPTH)
+			return -1;
+		switch (op->kind) {
+		case FOP_REG: st[d++] = regs[op->reg] + op->arg; break;
+		case FOP_CONST: st[d++] = op->arg; break;
+		case FOP_PLUS_CONST: st[d - 1] += op->arg; break;
+		case FOP_NEG: st[d - 1] = -st[d - 1]; break;
+		case FOP_NOT: st[d - 1] = ~st[d - 1]; break;
+		case FOP_DUP: st[d] = st[d - 1]; d++; break;
+		case FOP_OVER: st[d] = st[d - 2]; d++; break;
+		case FOP_DROP: d--; break;
+		case FOP_SWAP: x = st[d - 1]; st[d - 1] = st[d - 2]; st[d - 2] = x; break;
+		case FOP_DEREF:
+			if (read_mem(st[d - 1], &x, 8))
+				return -1;
+			st[d - 1] = x;
+			break;
+		default:
+			x = st[--d];
+			switch (op->kind) {
+			case FOP_ADD: st[d - 1] += x; break;
+			case FOP_SUB: st[d - 1] -= x; break;
+			case FOP_MUL: st[d - 1] *= x; break;
+			case FOP_DIV:	/* signed, as DWARF (and gdb) divide */
+				st[d - 1] = x ? (uint64_t)((int64_t)st[d - 1] / (int64_t)x) : 0;
+				break;
+			case FOP_MOD: st[d - 1] = x ? st[d - 1] % x : st[d - 1]; break;
+			case FOP_AND: st[d - 1] &= x; break;
+			case FOP_OR: st[d - 1] |= x; break;
+			case FOP_XOR: st[d - 1] ^= x; break;
+			case FOP_SHL: st[d - 1] <<= x; break;
+			case FOP_SHR: st[d - 1] >>= x; break;
+			case FOP_SHRA: st[d - 1] = (uint64_t)((int64_t)st[d - 1] >> x); break;
+			}
+		}
+	}
+	*out = st[d - 1];
+	return 0;
+}
+
 static void eval(const struct fetch_arg *a)
 {
 	uint64_t addr = 0, v = 0;
@@ -96,9 +145,25 @@ static void eval(const struct fetch_arg *a)
 	case FETCH_REG:
 		v = regs[a->reg] + a->offset;
 		break;
+	case FETCH_EXPR:
+		if (eval_ops(a, &v)) {
+			printf("(fault)\n");
+			return;
+		}
+		v += a->offset;
+		break;
 	case FETCH_MEM_REG:
 	case FETCH_MEM_PC:
-		addr = (a->base == FETCH_MEM_PC ? regs[DREG_RIP] : regs[a->reg]) + a->offset;
+	case FETCH_MEM_EXPR:
+		if (a->base == FETCH_MEM_EXPR) {
+			if (eval_ops(a, &addr)) {
+				printf("(fault)\n");
+				return;
+			}
+		} else {
+			addr = a->base == FETCH_MEM_PC ? regs[DREG_RIP] : regs[a->reg];
+		}
+		addr += a->offset;
 		for (size_t i = 0; i < a->nderefs; i++) {
 			uint64_t p;
 
@@ -129,7 +194,7 @@ static void eval(const struct fetch_arg *a)
 		break;
 	}
 	if (a->size < 8 && a->base != FETCH_CONST)
-		v &= (1ULL << (a->size * 8)) - 1;
+		v &= (1ULL << (a->size * 8)) - 1;	/* registers and computed values too */
 	if (a->bit_size) {
 		v >>= a->bit_offset;
 		v &= (1ULL << a->bit_size) - 1;

@@ -101,6 +101,38 @@ int main(void)
 	sample_layout_free(&l);
 
 	{
+		/* a computed location: status % 7 + 1 as gcc -O2 writes it, x - (x/7)*7 + 1 */
+		struct fetch_op ops[] = {
+			{ FOP_REG, DREG_RSI, 0 }, { FOP_CONST, 0, 7 }, { FOP_OVER, 0, 0 }, { FOP_OVER, 0, 0 },
+			{ FOP_DIV, 0, 0 }, { FOP_MUL, 0, 0 }, { FOP_SUB, 0, 0 }, { FOP_PLUS_CONST, 0, 1 },
+		};
+		struct fetch_arg e = { .name = "factor", .base = FETCH_EXPR, .ops = ops, .nops = 8,
+				       .final = FINAL_INT, .size = 4, .is_signed = 1 };
+		struct probe_instance ein = { .args = &e, .nargs = 1 };
+		struct sample_layout el;
+		struct wrapper ew = w;
+		int divs = 0, negs = 0, faults = 0;
+
+		CHECK(!prologue_is_fast(&ein, 1), "a computed value is not a fast-path register");
+		sample_layout_build(&el, &ein);
+		ew.insts = &ein;
+		ew.ninsts = 1;
+		ew.layout = &el;
+		ew.target = TARGET_USER;
+		CHECK_INT(prologue_emit(&b, &ew, &bad), 0, "wrapper for a computed value");
+		for (size_t i = 0; i < b.n; i++) {
+			divs += b.v[i].code == (BPF_ALU64 | BPF_DIV | BPF_X);
+			negs += b.v[i].code == (BPF_ALU64 | BPF_NEG);
+			/* the arg's fault path would set bit 0 of r9 */
+			faults += b.v[i].code == (BPF_ALU64 | BPF_OR | BPF_K) && b.v[i].dst_reg == BPF_REG_9;
+		}
+		CHECK(divs == 1 && negs == 3, "DWARF's signed division: magnitudes divided, sign restored");
+		CHECK_INT(faults, 0, "no deref, no fault path (it would be unreachable code)");
+		insn_buf_free(&b);
+		sample_layout_free(&el);
+	}
+
+	{
 		/* rewrite_wrap: the wrapper is the entry, the user's function a subprogram */
 		struct bpf_insn wrap[3] = { MOV64_IMM(0, 0), MOV64_IMM(0, 0), EXIT_INSN() };
 		struct bpf_insn user[4] = { MOV64_IMM(0, 1), EXIT_INSN(), MOV64_IMM(0, 2), EXIT_INSN() };
