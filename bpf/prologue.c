@@ -161,6 +161,17 @@ static void emit_read(struct insn_buf *b, enum probe_target t, bool str)
 	emit(b, CALL_HELPER(read_helper(t, str)));
 }
 
+/* r3 = *(u64 *)r3, through fp-8; *fault gets the jump taken when the read fails. */
+static void read_pointer(struct insn_buf *b, enum probe_target t, size_t *fault)
+{
+	emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
+	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
+	emit(b, MOV64_IMM(BPF_REG_2, 8));
+	emit_read(b, t, false);
+	*fault = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
+}
+
 /*
  * A computed location: DWARF's stack machine on the BPF stack, the result
  * left in r3.  A deref that faults jumps to the arg's fault path.
@@ -185,8 +196,10 @@ static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct f
 			if (pt_regs_offset(op->reg) < 0)
 				return -EINVAL;
 			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, R_CTX, pt_regs_offset(op->reg)));
-			if (op->arg)
-				emit_ld_imm64(b, BPF_REG_2, 0, op->arg), emit(b, ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
+			if (op->arg) {
+				emit_ld_imm64(b, BPF_REG_2, 0, op->arg);
+				emit(b, ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
+			}
 			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
 			break;
 		case FOP_CONST:
@@ -224,13 +237,8 @@ static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct f
 			break;
 		case FOP_DEREF:
 			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
-			emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
-			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
-			emit(b, MOV64_IMM(BPF_REG_2, 8));
-			emit_read(b, w->target, false);
-			faults[(*nf)++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_TMP));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
+			read_pointer(b, w->target, &faults[(*nf)++]);
+			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, FP_EXPR(d - 1)));
 			break;
 		case FOP_DIV:
 			/*
@@ -345,12 +353,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
 
 	for (size_t i = 0; i < a->nderefs; i++) {
-		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
-		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
-		emit(b, MOV64_IMM(BPF_REG_2, 8));
-		emit_read(b, w->target, false);
-		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
-		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
+		read_pointer(b, w->target, &faults[nf++]);
 		if (a->derefs[i])
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->derefs[i]));
 		if (nf >= 60)
@@ -360,12 +363,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 	if (a->final == FINAL_STRING && a->base != FETCH_REG && a->base != FETCH_CONST &&
 	    a->base != FETCH_EXPR) {
 		/* r3 is where the char pointer is: read it */
-		emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
-		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
-		emit(b, MOV64_IMM(BPF_REG_2, 8));
-		emit_read(b, w->target, false);
-		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
-		emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
+		read_pointer(b, w->target, &faults[nf++]);
 	}
 	emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, slot));

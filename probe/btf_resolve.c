@@ -280,27 +280,10 @@ static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, con
 		free(a->type_name);
 		a->type_name = strdup("string");
 	} else if (sa->type != TYPE_DEFAULT) {
-		static const uint8_t sizes[] = {
-			[TYPE_U8] = 1, [TYPE_U16] = 2, [TYPE_U32] = 4, [TYPE_U64] = 8,
-			[TYPE_S8] = 1, [TYPE_S16] = 2, [TYPE_S32] = 4, [TYPE_S64] = 8,
-			[TYPE_X8] = 1, [TYPE_X16] = 2, [TYPE_X32] = 4, [TYPE_X64] = 8,
-		};
-
 		if (a->final != FINAL_INT || a->bit_size)
 			return spec_fail(err, sa->type_col, 3, "':%s' casts integers; '%s' is %s",
 				    spec_type_name(sa->type), sa->text, a->type_name);
-		a->size = sizes[sa->type];
-		a->is_signed = sa->type >= TYPE_S8 && sa->type <= TYPE_S64;
-		a->hex = sa->type >= TYPE_X8;
-		free(a->type_name);
-		a->type_name = strdup(spec_type_name(sa->type));
-		value_type_free(a->type);
-		a->type = calloc(1, sizeof(*a->type));
-		if (a->type) {
-			a->type->kind = a->is_signed ? VK_INT : a->hex ? VK_PTR : VK_UINT;
-			a->type->size = a->size;
-			a->type->name = strdup(a->type_name);
-		}
+		fetch_cast(a, sa->type);
 	}
 	return 0;
 }

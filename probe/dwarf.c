@@ -1249,12 +1249,6 @@ static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg
 
 static int apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spec_error *err)
 {
-	static const struct { uint8_t size; bool sign, hex; } t[] = {
-		[TYPE_U8] = { 1, 0, 0 }, [TYPE_U16] = { 2, 0, 0 }, [TYPE_U32] = { 4, 0, 0 }, [TYPE_U64] = { 8, 0, 0 },
-		[TYPE_S8] = { 1, 1, 0 }, [TYPE_S16] = { 2, 1, 0 }, [TYPE_S32] = { 4, 1, 0 }, [TYPE_S64] = { 8, 1, 0 },
-		[TYPE_X8] = { 1, 0, 1 }, [TYPE_X16] = { 2, 0, 1 }, [TYPE_X32] = { 4, 0, 1 }, [TYPE_X64] = { 8, 0, 1 },
-	};
-
 	if (sa->type == TYPE_DEFAULT)
 		return 0;
 	if (sa->type == TYPE_STRING) {
@@ -1273,20 +1267,7 @@ static int apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spe
 			    sa->text, a->type_name);
 	if (a->bit_size)
 		return spec_fail(err, sa->type_col, 3, "'%s' is a bitfield: it is read as declared", sa->text);
-	if (a->base == FETCH_REG && t[sa->type].size > 8)
-		return -EINVAL;
-	a->size = t[sa->type].size;
-	a->is_signed = t[sa->type].sign;
-	a->hex = t[sa->type].hex;
-	free(a->type_name);
-	a->type_name = strdup(spec_type_name(sa->type));
-	value_type_free(a->type);
-	a->type = calloc(1, sizeof(*a->type));
-	if (a->type) {
-		a->type->kind = a->is_signed ? VK_INT : a->hex ? VK_PTR : VK_UINT;
-		a->type->size = a->size;
-		a->type->name = strdup(a->type_name);
-	}
+	fetch_cast(a, sa->type);
 	return 0;
 }
 

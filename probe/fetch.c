@@ -58,6 +58,28 @@ int fetch_follow(struct fetch_arg *a, int64_t off)
 	return fetch_push_deref(a, off);
 }
 
+void fetch_cast(struct fetch_arg *a, enum spec_type type)
+{
+	static const struct { uint8_t size; bool sign, hex; } t[] = {
+		[TYPE_U8] = { 1, 0, 0 }, [TYPE_U16] = { 2, 0, 0 }, [TYPE_U32] = { 4, 0, 0 }, [TYPE_U64] = { 8, 0, 0 },
+		[TYPE_S8] = { 1, 1, 0 }, [TYPE_S16] = { 2, 1, 0 }, [TYPE_S32] = { 4, 1, 0 }, [TYPE_S64] = { 8, 1, 0 },
+		[TYPE_X8] = { 1, 0, 1 }, [TYPE_X16] = { 2, 0, 1 }, [TYPE_X32] = { 4, 0, 1 }, [TYPE_X64] = { 8, 0, 1 },
+	};
+
+	a->size = t[type].size;
+	a->is_signed = t[type].sign;
+	a->hex = t[type].hex;
+	free(a->type_name);
+	a->type_name = strdup(spec_type_name(type));
+	value_type_free(a->type);
+	a->type = calloc(1, sizeof(*a->type));
+	if (a->type) {
+		a->type->kind = a->is_signed ? VK_INT : a->hex ? VK_PTR : VK_UINT;
+		a->type->size = a->size;
+		a->type->name = strdup(a->type_name);
+	}
+}
+
 static const char *const op_names[] = {
 	[FOP_ADD] = "+", [FOP_SUB] = "-", [FOP_MUL] = "*", [FOP_DIV] = "/", [FOP_MOD] = "%",
 	[FOP_AND] = "&", [FOP_OR] = "|", [FOP_XOR] = "^", [FOP_SHL] = "<<", [FOP_SHR] = ">>",

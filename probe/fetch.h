@@ -132,6 +132,8 @@ int fetch_push_deref(struct fetch_arg *a, int64_t off);
 void fetch_add_offset(struct fetch_arg *a, int64_t off);
 /* the pointer the fetch holds so far is followed, off bytes in */
 int fetch_follow(struct fetch_arg *a, int64_t off);
+/* :u8..:x64 on an integer arg: its size, sign, hex-ness and printed type */
+void fetch_cast(struct fetch_arg *a, enum spec_type type);
 void probe_resolved_free(struct probe_resolved *r);
 
 /* One line per fetch, as `vtrace probe --dry-run` prints it, e.g.

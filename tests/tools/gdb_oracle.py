@@ -78,6 +78,18 @@ def start_and_break(addrs):
     return pid, bias
 
 
+def stops():
+    """Continues the target to each breakpoint hit, until it exits."""
+    while True:
+        try:
+            gdb.execute("continue", to_string=True)
+        except gdb.error:
+            return
+        if not gdb.selected_inferior().pid:
+            return
+        yield
+
+
 def vtrace_format(expr, kind):
     """gdb's value of expr, printed the way vtrace prints that C type."""
     try:
@@ -114,13 +126,7 @@ def dump():
     addrs = [int(x, 16) for x in res.stdout.split()]
     args = parse_args(SPEC)
     pid, bias = start_and_break(addrs)
-    while True:
-        try:
-            gdb.execute("continue", to_string=True)
-        except gdb.error:
-            break
-        if not gdb.selected_inferior().pid:
-            break
+    for _ in stops():
         if "%return" in SPEC.split()[0]:
             # the probe fires as the function returns: gdb's "finish", $ is the value
             gdb.execute("finish", to_string=True)
@@ -144,13 +150,7 @@ def main():
     regs_file.close()
     names = ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
              "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"]
-    while True:
-        try:
-            gdb.execute("continue", to_string=True)
-        except gdb.error:
-            break
-        if not gdb.selected_inferior().pid:
-            break
+    for _ in stops():
         pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
         hits[pc] = hits.get(pc, 0) + 1
         if hits[pc] > MAXHITS:
