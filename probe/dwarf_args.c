@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Args: each spec arg resolved at a probe point's pc into a fetch (the
+ * variable's location, then ->, . and [] steps, then the final read).
+ */
+#include <dwarf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elfutils/libdw.h>
+
+#include "probe/dwarf_int.h"
+
+static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
+		     struct spec_error *err)
+{
+	Dwarf_Die t;
+	Dwarf_Word size = 0;
+
+	if (die_peel(type, &t))
+		return spec_fail(err, sa->col, sa->len, "cannot read the type of '%s'", sa->text);
+	a->type_name = die_type_name(type);
+	a->type = die_value_type(type, 0);
+	dwarf_aggregate_size(&t, &size);
+	switch (dwarf_tag(&t)) {
+	case DW_TAG_base_type:
+	case DW_TAG_enumeration_type: {
+		Dwarf_Attribute at;
+		Dwarf_Word enc = DW_ATE_signed;
+
+		if (dwarf_tag(&t) == DW_TAG_base_type && dwarf_attr(&t, DW_AT_encoding, &at))
+			dwarf_formudata(&at, &enc);
+		a->final = FINAL_INT;
+		a->size = size;
+		a->is_signed = enc == DW_ATE_signed || enc == DW_ATE_signed_char;
+		break;
+	}
+	case DW_TAG_pointer_type:
+		a->final = FINAL_INT;
+		a->size = 8;
+		break;
+	case DW_TAG_array_type:
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
+			return spec_fail(err, sa->col, sa->len, "'%s' (%s) lives in registers here; fetch its "
+				    "fields one by one", sa->text, a->type_name);
+		a->final = FINAL_BYTES;
+		a->size = size;
+		break;
+	default:
+		return spec_fail(err, sa->col, sa->len, "'%s' has a type vtrace cannot fetch (%s)", sa->text,
+			    a->type_name);
+	}
+	if (a->size > 8 && a->final == FINAL_INT)
+		return spec_fail(err, sa->col, sa->len, "'%s' is %u bytes wide; vtrace fetches integers up to 8",
+			    sa->text, a->size);
+	return 0;
+}
+
+static int apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spec_error *err)
+{
+	if (sa->type == TYPE_DEFAULT)
+		return 0;
+	if (sa->type == TYPE_STRING) {
+		if (a->type && a->type->kind == VK_ARRAY && a->type->elem && a->type->elem->kind == VK_CHAR)
+			return 0;	/* a char array already prints as a string */
+		if (!a->type || a->type->kind != VK_PTR || a->final != FINAL_INT)
+			return spec_fail(err, sa->type_col, 6, "':string' needs a char pointer, and '%s' is %s",
+				    sa->text, a->type_name ? a->type_name : "not one");
+		a->final = FINAL_STRING;
+		free(a->type_name);
+		a->type_name = strdup("string");
+		return 0;
+	}
+	if (a->final != FINAL_INT)
+		return spec_fail(err, sa->type_col, 3, "':%s' casts integers; '%s' is %s", spec_type_name(sa->type),
+			    sa->text, a->type_name);
+	if (a->bit_size)
+		return spec_fail(err, sa->type_col, 3, "'%s' is a bitfield: it is read as declared", sa->text);
+	fetch_cast(a, sa->type);
+	return 0;
+}
+
+/* Walks ->, . and [] from a variable of type `type` located by a. */
+static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
+		       struct spec_error *err)
+{
+	Dwarf_Die cur = *type;
+
+	for (size_t i = 0; i < sa->nsteps; i++) {
+		const struct spec_step *st = &sa->steps[i];
+		int len = st->kind == STEP_INDEX ? 1 : (int)strlen(st->field) + (st->kind == STEP_ARROW ? 2 : 1);
+		Dwarf_Die t, target, member, mt;
+		Dwarf_Word off = 0;
+		char *tn;
+		int tag;
+
+		if (a->bit_size)
+			return spec_fail(err, st->col, len, "a bitfield has no fields");
+		if (die_peel(&cur, &t))
+			return spec_fail(err, st->col, len, "cannot read the type here");
+		tag = dwarf_tag(&t);
+		tn = die_type_name(&cur);
+
+		if (st->kind == STEP_INDEX) {
+			Dwarf_Word esize = 0;
+			Dwarf_Die et;
+
+			if ((tag != DW_TAG_array_type && tag != DW_TAG_pointer_type) || !die_type(&t, &target)) {
+				spec_fail(err, st->col, len, "[%ld] needs an array or a pointer, and this is %s",
+				     st->index, tn);
+				free(tn);
+				return -EINVAL;
+			}
+			free(tn);
+			if (die_peel(&target, &et) || dwarf_aggregate_size(&et, &esize))
+				return spec_fail(err, st->col, len, "the elements here have no size");
+			if (tag == DW_TAG_array_type) {
+				if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
+					return spec_fail(err, st->col, len, "the array lives in a register here");
+				fetch_add_offset(a, st->index * (int64_t)esize);
+			} else if (a->base == FETCH_CONST) {
+				return spec_fail(err, st->col, len, "the pointer is a constant here");
+			} else if (fetch_follow(a, st->index * (int64_t)esize)) {
+				return -ENOMEM;
+			}
+			cur = target;
+			continue;
+		}
+
+		if (st->kind == STEP_ARROW) {
+			if (tag != DW_TAG_pointer_type) {
+				spec_fail(err, st->col, 2, "'->' needs a pointer, and this is %s%s", tn,
+				     tag == DW_TAG_structure_type || tag == DW_TAG_union_type ?
+				     ": use '.'" : "");
+				free(tn);
+				return -EINVAL;
+			}
+			if (!die_type(&t, &target) || die_peel(&target, &t)) {
+				free(tn);
+				return spec_fail(err, st->col, len, "'->' through a void pointer");
+			}
+			tag = dwarf_tag(&t);
+		} else if (tag == DW_TAG_pointer_type) {
+			spec_fail(err, st->col, 1, "'.' needs a struct, and this is %s: use '->'", tn);
+			free(tn);
+			return -EINVAL;
+		}
+		free(tn);
+		if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type) {
+			tn = die_type_name(&t);
+			spec_fail(err, st->col, len, "'%s' has no fields: it is %s", st->kind == STEP_ARROW ?
+			     "the pointed-to value" : "the value", tn);
+			free(tn);
+			return -EINVAL;
+		}
+		if (!die_find_member(&t, st->field, &member, &off, 0)) {
+			struct strbuf names = STRBUF_INIT;
+
+			die_list_members(&t, &names, 0);
+			tn = die_type_name(&t);
+			spec_fail(err, st->col + (st->kind == STEP_ARROW ? 2 : 1), strlen(st->field),
+			     "%s has no member '%s'; it has: %s", tn, st->field, names.buf ? names.buf : "none");
+			free(tn);
+			strbuf_release(&names);
+			return -EINVAL;
+		}
+		if (st->kind == STEP_ARROW) {
+			if (a->base == FETCH_CONST)
+				return spec_fail(err, st->col, len, "the pointer is a constant here");
+			if (fetch_follow(a, off))
+				return -ENOMEM;
+		} else {
+			if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
+				return spec_fail(err, st->col, len, "the struct lives in registers here; its "
+					    "fields cannot be addressed");
+			fetch_add_offset(a, off);
+		}
+		{
+			uint32_t bo, bs;
+
+			die_member_bits(&member, 0, &bo, &bs);
+			if (bs) {
+				Dwarf_Attribute at;
+				Dwarf_Word v;
+				uint32_t total;
+
+				/* position from the struct start, made relative to the byte read */
+				die_member_bits(&member, off, &bo, &bs);
+				if (!dwarf_attr(&member, DW_AT_data_member_location, &at) &&
+				    dwarf_attr(&member, DW_AT_data_bit_offset, &at) && !dwarf_formudata(&at, &v))
+					fetch_add_offset(a, (int64_t)(v / 8) - (int64_t)off);
+				else
+					fetch_add_offset(a, (int64_t)(bo / 8) - (int64_t)off);
+				a->bit_offset = bo % 8;
+				a->bit_size = bs;
+				total = a->bit_offset + bs;
+				a->size = total <= 8 ? 1 : total <= 16 ? 2 : total <= 32 ? 4 : 8;
+			}
+		}
+		if (!die_type(&member, &mt))
+			return spec_fail(err, st->col, len, "member '%s' has no type", st->field);
+		cur = mt;
+	}
+	*type = cur;
+	return 0;
+}
+
+/* Resolves one named variable (or global) at the context's pc into a. */
+int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
+		       struct fetch_arg *a, struct spec_error *err)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t nops;
+	struct loc fb, l;
+	bool have_fb;
+	Dwarf_Die type;
+	int rc;
+
+	if (!die_type(var, &type))
+		return spec_fail(err, sa->col, sa->len, "'%s' has no type in the debug info", sa->var);
+	have_fb = loc_frame_base(x->df, &x->cd->fn, x->pc, &fb) == 0;
+
+	if (dwarf_attr_integrate(var, DW_AT_location, &attr)) {
+		int n = dwarf_getlocation_addr(&attr, x->pc, &ops, &nops, 1);
+
+		if (n < 1 || !nops) {
+			struct strbuf where = STRBUF_INIT;
+
+			loc_available(var, &where);
+			spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx%s%s", sa->var,
+			     (unsigned long long)x->pc, where.len ? "; it is available at " : "",
+			     where.len ? where.buf : "");
+			strbuf_release(&where);
+			return -ENOENT;
+		}
+		rc = loc_eval(x->df, &attr, ops, nops, x->pc, have_fb ? &fb : NULL, &l);
+		if (rc == -ENODATA)
+			return spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx", sa->var,
+				    (unsigned long long)x->pc) ? -ENOENT : -ENOENT;
+		if (rc)
+			return spec_fail(err, sa->col, sa->len, "'%s' is in a place vtrace cannot fetch at 0x%llx "
+				    "(a DWARF expression beginning with op 0x%x)", sa->var,
+				    (unsigned long long)x->pc, ops[0].atom);
+	} else if (dwarf_attr_integrate(var, DW_AT_const_value, &attr)) {
+		Dwarf_Sword sv;
+		Dwarf_Word uv;
+
+		memset(&l, 0, sizeof(l));
+		l.base = FETCH_CONST;
+		if (!dwarf_formsdata(&attr, &sv))
+			l.value = sv;
+		else if (!dwarf_formudata(&attr, &uv))
+			l.value = uv;
+		else
+			return spec_fail(err, sa->col, sa->len, "'%s' is a constant vtrace cannot read", sa->var);
+	} else {
+		return spec_fail(err, sa->col, sa->len, "'%s' is optimized out (no location)", sa->var);
+	}
+	if (l.base == FETCH_MEM_PC && x->spec->ret)
+		/* at a return the pc is the caller's: it no longer locates the binary */
+		return spec_fail(err, sa->col, sa->len, "'%s' is found relative to the probe address, which "
+			    "a return probe does not have; probe the function's last line instead",
+			    sa->var);
+	a->base = l.base;
+	a->reg = l.reg;
+	a->offset = l.offset;
+	a->value = l.value;
+	if (l.nops) {
+		a->ops = malloc(l.nops * sizeof(*a->ops));
+		if (!a->ops)
+			return -ENOMEM;
+		memcpy(a->ops, l.ops, l.nops * sizeof(*a->ops));
+		a->nops = l.nops;
+	}
+	rc = apply_steps(a, &type, sa, err);
+	if (rc)
+		return rc;
+	if (a->bit_size) {
+		uint32_t size = a->size;
+		uint8_t bo = a->bit_offset, bs = a->bit_size;
+
+		rc = set_final(a, &type, sa, err);
+		a->size = size;
+		a->bit_offset = bo;
+		a->bit_size = bs;
+	} else {
+		rc = set_final(a, &type, sa, err);
+	}
+	return rc ? rc : apply_type(a, sa, err);
+}
+
+static bool is_var_tag(int tag)
+{
+	return tag == DW_TAG_variable || tag == DW_TAG_formal_parameter;
+}
+
+/* The variables visible at pc (params == true: only the function's parameters). */
+int dw_each_visible(struct arg_ctx *x, bool params,
+			int (*cb)(struct arg_ctx *x, Dwarf_Die *var, void *arg), void *arg)
+{
+	for (int i = 0; i < x->nscopes; i++) {
+		int tag = dwarf_tag(&x->scopes[i]);
+		bool fn = tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+		Dwarf_Die child;
+
+		if (!params || fn) {
+			/* an inlined instance lists its params through the abstract origin */
+			if (dwarf_child(&x->scopes[i], &child) == 0) {
+				do {
+					int ct = dwarf_tag(&child);
+					int rc;
+
+					if (!is_var_tag(ct) || (params && ct != DW_TAG_formal_parameter))
+						continue;
+					if (!dwarf_diename(&child))
+						continue;
+					rc = cb(x, &child, arg);
+					if (rc)
+						return rc;
+				} while (dwarf_siblingof(&child, &child) == 0);
+			}
+		}
+		if (fn)
+			break;	/* not the enclosing function's variables, nor globals */
+	}
+	return 0;
+}
+
+struct expand {
+	struct fetch_arg *args;
+	size_t n, cap;
+	struct spec_error *err;
+	bool quiet;		/* $vars: skip what cannot be fetched here */
+};
+
+static int expand_one(struct arg_ctx *x, Dwarf_Die *var, void *arg)
+{
+	struct expand *e = arg;
+	struct spec_arg sa = { 0 };
+	struct spec_error scratch;
+	struct fetch_arg a = { 0 };
+	const char *name = dwarf_diename(var);
+
+	for (size_t i = 0; i < e->n; i++)
+		if (!strcmp(e->args[i].name, name))
+			return 0;	/* shadowed by an inner one already taken */
+	sa.var = (char *)name;
+	sa.text = (char *)name;
+	sa.name = (char *)name;
+	sa.len = strlen(name);
+	if (dw_resolve_var(x, var, &sa, &a, &scratch)) {
+		fetch_arg_free(&a);
+		return 0;	/* optimized out or not fetchable here: $vars/$params skip it */
+	}
+	a.name = strdup(name);
+	if (e->n == e->cap) {
+		size_t ncap = e->cap ? e->cap * 2 : 8;
+		struct fetch_arg *na = realloc(e->args, ncap * sizeof(*na));
+
+		if (!na) {
+			fetch_arg_free(&a);
+			return -ENOMEM;
+		}
+		e->args = na;
+		e->cap = ncap;
+	}
+	e->args[e->n++] = a;
+	return 0;
+}
+
+static int reg_by_name(const char *name)
+{
+	static const char *const alt[][3] = {
+		{ "ax", "rax", "eax" }, { "dx", "rdx", "edx" }, { "cx", "rcx", "ecx" }, { "bx", "rbx", "ebx" },
+		{ "si", "rsi", "esi" }, { "di", "rdi", "edi" }, { "bp", "rbp", "ebp" }, { "sp", "rsp", "esp" },
+		{ "r8", "r8", "r8d" }, { "r9", "r9", "r9d" }, { "r10", "r10", "r10d" }, { "r11", "r11", "r11d" },
+		{ "r12", "r12", "r12d" }, { "r13", "r13", "r13d" }, { "r14", "r14", "r14d" },
+		{ "r15", "r15", "r15d" }, { "ip", "rip", "eip" },
+	};
+
+	for (int i = 0; i < DREG_NUM; i++)
+		for (int j = 0; j < 3; j++)
+			if (!strcmp(name, alt[i][j]))
+				return i;
+	return -1;
+}
+
+/* A global variable by name, in any CU. */
+struct global_search {
+	const char *name;
+	Dwarf_Die found;
+	bool ok;
+};
+
+static void global_cu(Dwarf_Die *cu, void *arg)
+{
+	struct global_search *gs = arg;
+	Dwarf_Die child;
+
+	if (gs->ok || dwarf_child(cu, &child))
+		return;
+	do {
+		const char *n;
+		Dwarf_Attribute a;
+
+		if (dwarf_tag(&child) != DW_TAG_variable)
+			continue;
+		n = dwarf_diename(&child);
+		if (n && !strcmp(n, gs->name) && (dwarf_attr_integrate(&child, DW_AT_location, &a) ||
+						  dwarf_attr_integrate(&child, DW_AT_const_value, &a))) {
+			gs->found = child;
+			gs->ok = true;
+			return;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static int add_arg(struct probe_instance *in, struct fetch_arg *a)
+{
+	struct fetch_arg *na = realloc(in->args, (in->nargs + 1) * sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	in->args = na;
+	in->args[in->nargs++] = *a;
+	return 0;
+}
+
+static void list_scope_vars(struct arg_ctx *x, struct strbuf *sb)
+{
+	for (int i = 0; i < x->nscopes; i++) {
+		int tag = dwarf_tag(&x->scopes[i]);
+		Dwarf_Die child;
+
+		if (dwarf_child(&x->scopes[i], &child) == 0) {
+			do {
+				const char *n = dwarf_diename(&child);
+
+				if (is_var_tag(dwarf_tag(&child)) && n)
+					strbuf_addf(sb, "%s%s", sb->len ? ", " : "", n);
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
+			break;
+	}
+}
+
+int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_error *err)
+{
+	const struct spec *s = x->spec;
+
+	for (size_t i = 0; i < s->nargs; i++) {
+		const struct spec_arg *sa = &s->args[i];
+		struct fetch_arg a = { 0 };
+		int rc = 0;
+
+		switch (sa->kind) {
+		case EXPR_PARAMS:
+		case EXPR_VARS: {
+			struct expand e = { .err = err };
+
+			rc = dw_each_visible(x, sa->kind == EXPR_PARAMS, expand_one, &e);
+			for (size_t j = 0; !rc && j < e.n; j++)
+				rc = add_arg(in, &e.args[j]);
+			free(e.args);
+			if (rc)
+				return rc;
+			continue;
+		}
+		case EXPR_REG:
+			a.base = FETCH_REG;
+			a.reg = reg_by_name(sa->var);
+			if (a.reg < 0)
+				return spec_fail(err, sa->col, sa->len, "unknown register '%%%s' (rax..r15, rip; "
+					    "or ax, di, ...)", sa->var);
+			if (sa->nsteps)
+				return spec_fail(err, sa->steps[0].col, 1, "a register has no fields (it has no type)");
+			a.final = FINAL_INT;
+			a.size = 8;
+			a.hex = true;
+			a.type_name = strdup("u64");
+			a.type = calloc(1, sizeof(*a.type));
+			a.type->kind = VK_PTR;
+			a.type->size = 8;
+			a.type->name = strdup("u64");
+			rc = apply_type(&a, sa, err);
+			break;
+		case EXPR_RETVAL: {
+			Dwarf_Die type;
+			struct spec_arg copy = *sa;
+
+			if (!die_type(&x->cd->fn, &type))
+				return spec_fail(err, sa->col, sa->len, "%s returns void", s->func);
+			a.base = FETCH_REG;
+			a.reg = DREG_RAX;
+			copy.var = "$retval";
+			rc = apply_steps(&a, &type, &copy, err);
+			if (!rc)
+				rc = set_final(&a, &type, &copy, err);
+			if (!rc)
+				rc = apply_type(&a, &copy, err);
+			break;
+		}
+		case EXPR_GLOBAL: {
+			struct global_search gs = { .name = sa->var };
+			int idx;
+
+			idx = -1;
+			for (int k = 0; k < x->nscopes; k++) {
+				if (dwarf_tag(&x->scopes[k]) == DW_TAG_compile_unit) {
+					Dwarf_Die found;
+
+					idx = dwarf_getscopevar(&x->scopes[k], 1, sa->var, 0, NULL, 0, 0, &found);
+					if (idx >= 0) {
+						gs.found = found;
+						gs.ok = true;
+					}
+					break;
+				}
+			}
+			if (!gs.ok)
+				dw_for_each_cu(x->df, global_cu, &gs);
+			if (!gs.ok)
+				return spec_fail(err, sa->col, sa->len, "no global variable '%s' in %s", sa->var,
+					    x->df->path);
+			rc = dw_resolve_var(x, &gs.found, sa, &a, err);
+			break;
+		}
+		case EXPR_VAR: {
+			Dwarf_Die var;
+			int idx = dwarf_getscopevar(x->scopes, x->nscopes, sa->var, 0, NULL, 0, 0, &var);
+
+			if (idx < 0) {
+				struct strbuf names = STRBUF_INIT;
+
+				list_scope_vars(x, &names);
+				spec_fail(err, sa->col, strlen(sa->var) + (sa->named ? strlen(sa->name) + 1 : 0),
+				     "no variable '%s' in scope at %s+0x%llx; in scope: %s", sa->var,
+				     in->func, (unsigned long long)in->func_offset,
+				     names.len ? names.buf : "none");
+				strbuf_release(&names);
+				return -ENOENT;
+			}
+			rc = dw_resolve_var(x, &var, sa, &a, err);
+			break;
+		}
+		}
+		if (rc) {
+			fetch_arg_free(&a);
+			return rc;
+		}
+		a.name = strdup(sa->name);
+		rc = add_arg(in, &a);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The scopes whose variables are visible at the candidate's address: the
+ * lexical scopes at pc when they pass through the candidate's function
+ * DIE, else (an entry pc outside its own ranges) that DIE and its parents.
+ */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_DWARF_INT_H
+#define VTRACE_DWARF_INT_H
+
+/*
+ * Inside the DWARF resolver: what its files (types, locations, points, args,
+ * listings) share.  Not for use outside probe/dwarf*.c.
+ */
+
+#include <stdbool.h>
+#include <elfutils/libdw.h>
+
+#include "lib/value.h"
+#include "probe/dwarf.h"
+
+#define MAX_DEPTH 32
+
+/* dwarf_type.c */
+bool die_type(Dwarf_Die *die, Dwarf_Die *type);
+int die_peel(Dwarf_Die *type, Dwarf_Die *out);
+char *die_type_name(Dwarf_Die *type);
+void die_member_bits(Dwarf_Die *m, Dwarf_Word byte_off, uint32_t *bit_off, uint32_t *bit_size);
+struct value_type *die_value_type(Dwarf_Die *type, int depth);
+bool die_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *out, Dwarf_Word *off, int depth);
+void die_list_members(Dwarf_Die *st, struct strbuf *sb, int depth);
+
+/* dwarf_loc.c */
+struct loc {
+	enum fetch_base base;
+	int reg;
+	int64_t offset;
+	uint64_t value;
+	struct fetch_op ops[FETCH_EXPR_MAX_OPS];	/* FETCH_EXPR, FETCH_MEM_EXPR */
+	size_t nops;
+};
+
+int loc_eval(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
+		     Dwarf_Addr pc, const struct loc *frame_base, struct loc *out);
+int loc_frame_base(struct dwarf_file *df, Dwarf_Die *fn, Dwarf_Addr pc, struct loc *out);
+void loc_available(Dwarf_Die *var, struct strbuf *sb);
+
+/* dwarf_points.c */
+struct candidate {
+	Dwarf_Die fn;		/* DW_TAG_subprogram or DW_TAG_inlined_subroutine */
+	Dwarf_Die cu;
+	Dwarf_Addr addr;
+	bool inlined;
+};
+
+struct candidates {
+	struct candidate *v;
+	size_t n, cap;
+};
+
+struct func_search {
+	struct dwarf_file *df;
+	const struct spec *spec;
+	Dwarf_Die cu;
+	struct candidates *out;
+	int found_abstract;	/* matched, but only inlined and inlines=no */
+	int err;
+};
+
+int cand_add(struct candidates *c, Dwarf_Die *fn, Dwarf_Die *cu, Dwarf_Addr addr, bool inlined);
+bool die_entry(Dwarf_Die *fn, Dwarf_Addr *entry);
+void dw_for_each_cu(struct dwarf_file *df, void (*cb)(Dwarf_Die *cu, void *arg), void *arg);
+void dw_search_cu(Dwarf_Die *cu, void *arg);
+bool dw_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_Die *fn, bool *inlined);
+int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidates *c,
+		       struct spec_error *err);
+
+/* dwarf_args.c */
+struct arg_ctx {
+	struct dwarf_file *df;
+	const struct spec *spec;
+	Dwarf_Die *scopes;
+	int nscopes;
+	Dwarf_Addr pc;
+	struct candidate *cd;
+};
+
+int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
+		       struct fetch_arg *a, struct spec_error *err);
+int dw_each_visible(struct arg_ctx *x, bool params,
+			int (*cb)(struct arg_ctx *x, Dwarf_Die *var, void *arg), void *arg);
+int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_error *err);
+
+/* dwarf.c */
+int dw_scopes_at(struct candidate *cd, Dwarf_Die **scopes);
+char *die_func_name(Dwarf_Die *fn);
+
+#endif

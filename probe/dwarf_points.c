@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe points: every address a spec lands on (functions, their inlined
+ * copies and out-of-line clones, source lines, addresses).
+ */
+#include <capstone/capstone.h>
+#include <dwarf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elfutils/libdw.h>
+
+#include "probe/dwarf_int.h"
+
+int cand_add(struct candidates *c, Dwarf_Die *fn, Dwarf_Die *cu, Dwarf_Addr addr, bool inlined)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].addr == addr)
+			return 0;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 8;
+		struct candidate *nv = realloc(c->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		c->v = nv;
+		c->cap = ncap;
+	}
+	c->v[c->n++] = (struct candidate){ *fn, *cu, addr, inlined };
+	return 0;
+}
+
+static bool cu_matches_file(Dwarf_Die *die, const char *file)
+{
+	const char *f;
+	size_t fl, l;
+
+	if (!file)
+		return true;
+	f = dwarf_decl_file(die);
+	if (!f)
+		return false;
+	fl = strlen(file);
+	l = strlen(f);
+	return l >= fl && !strcmp(f + l - fl, file) && (l == fl || f[l - fl - 1] == '/');
+}
+
+/*
+ * Unoptimized code keeps parameters on the stack, stored there by the
+ * prologue: a probe on FUNC goes after it, as gdb's `break FUNC` does.
+ * Optimized code has correct locations at the entry.
+ */
+static bool needs_prologue_skip(Dwarf_Die *fn)
+{
+	Dwarf_Die child;
+	bool any = false;
+
+	if (dwarf_child(fn, &child))
+		return false;
+	do {
+		Dwarf_Attribute attr;
+		Dwarf_Op *ops;
+		size_t n;
+
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		if (!dwarf_attr(&child, DW_AT_location, &attr) || attr.form == DW_FORM_sec_offset ||
+		    attr.form == DW_FORM_loclistx)
+			return false;
+		if (dwarf_getlocation(&attr, &ops, &n) || n != 1 || ops[0].atom != DW_OP_fbreg)
+			return false;
+		any = true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (any)
+		return true;
+	/* No parameters: ask the producer (gcc records -O levels; clang does not). */
+	{
+		Dwarf_Die cu;
+		Dwarf_Attribute a;
+		const char *prod;
+
+		if (!dwarf_diecu(fn, &cu, NULL, NULL) || !dwarf_attr(&cu, DW_AT_producer, &a))
+			return false;
+		prod = dwarf_formstring(&a);
+		if (!prod)
+			return false;
+		if (strstr(prod, "clang"))
+			return false;
+		return !strstr(prod, " -O") || strstr(prod, " -O0");
+	}
+}
+
+static int prologue_end(Dwarf_Die *cu, Dwarf_Addr low, Dwarf_Addr high, Dwarf_Addr *out)
+{
+	Dwarf_Lines *lines;
+	size_t n;
+	Dwarf_Addr second = 0;
+	int rows = 0;
+
+	if (dwarf_getsrclines(cu, &lines, &n))
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a;
+		bool pe = false;
+
+		if (dwarf_lineaddr(l, &a) || a < low || a >= high)
+			continue;
+		dwarf_lineprologueend(l, &pe);
+		if (pe) {
+			*out = a;
+			return 0;
+		}
+		if (a > low && !second && ++rows)
+			second = a;
+	}
+	if (!second)
+		return -ENOENT;
+	*out = second;
+	return 0;
+}
+
+bool die_entry(Dwarf_Die *fn, Dwarf_Addr *entry)
+{
+	return dwarf_entrypc(fn, entry) == 0 || dwarf_lowpc(fn, entry) == 0;
+}
+
+static int inline_cb(Dwarf_Die *inst, void *arg)
+{
+	struct func_search *fs = arg;
+	Dwarf_Addr entry;
+	Dwarf_Die cu;
+
+	if (!die_entry(inst, &entry))
+		return DWARF_CB_OK;
+	if (!dwarf_diecu(inst, &cu, NULL, NULL))
+		return DWARF_CB_OK;
+	fs->err = cand_add(fs->out, inst, &cu, entry, true);
+	return fs->err ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+static int func_cb(Dwarf_Die *fn, void *arg)
+{
+	struct func_search *fs = arg;
+	const char *name = dwarf_diename(fn);
+	Dwarf_Addr entry;
+
+	if (!name || strcmp(name, fs->spec->func) || !cu_matches_file(fn, fs->spec->file))
+		return DWARF_CB_OK;
+	if (dwarf_func_inline(fn)) {
+		/* An abstract instance: each inlined copy is its own address. */
+		if (fs->spec->inlines && !fs->spec->ret && !fs->spec->has_offset)
+			dwarf_func_inline_instances(fn, inline_cb, fs);
+		else
+			fs->found_abstract++;
+		return fs->err ? DWARF_CB_ABORT : DWARF_CB_OK;
+	}
+	if (!die_entry(fn, &entry))
+		return DWARF_CB_OK;	/* a declaration */
+	fs->err = cand_add(fs->out, fn, &fs->cu, entry, false);
+	return fs->err ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+/* Out-of-line copies of inlined functions: subprograms with an abstract origin. */
+static void find_concrete_origins(struct func_search *fs, Dwarf_Die *die, int depth)
+{
+	Dwarf_Die child;
+
+	if (depth > 3 || dwarf_child(die, &child))
+		return;
+	do {
+		Dwarf_Attribute a;
+		Dwarf_Die origin;
+		Dwarf_Addr entry;
+		const char *name;
+
+		if (dwarf_tag(&child) != DW_TAG_subprogram ||
+		    !dwarf_attr(&child, DW_AT_abstract_origin, &a) || !dwarf_formref_die(&a, &origin))
+			continue;
+		name = dwarf_diename(&origin);
+		if (name && !strcmp(name, fs->spec->func) && cu_matches_file(&origin, fs->spec->file) &&
+		    die_entry(&child, &entry))
+			cand_add(fs->out, &child, &fs->cu, entry, false);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+void dw_for_each_cu(struct dwarf_file *df, void (*cb)(Dwarf_Die *cu, void *arg), void *arg)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (dwarf_nextcu(df->dbg, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(df->dbg, off + hsize, &cu))
+			cb(&cu, arg);
+		off = next;
+	}
+}
+
+void dw_search_cu(Dwarf_Die *cu, void *arg)
+{
+	struct func_search *fs = arg;
+
+	fs->cu = *cu;
+	dwarf_getfuncs(cu, func_cb, fs, 0);
+	find_concrete_origins(fs, cu, 0);
+}
+
+/* Does the instruction stream of the function containing addr have one starting at addr? */
+static int check_insn_boundary(struct dwarf_file *df, Dwarf_Addr entry, Dwarf_Addr addr)
+{
+	Elf_Scn *scn = NULL;
+	csh cs;
+	int rc = -EINVAL;
+
+	if (!df->elf)
+		return 0;
+	while ((scn = elf_nextscn(df->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		const uint8_t *code;
+		size_t size;
+		uint64_t pc;
+		cs_insn *insn;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) ||
+		    entry < sh.sh_addr || addr >= sh.sh_addr + sh.sh_size)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			return 0;
+		if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+			return 0;
+		code = (const uint8_t *)data->d_buf + (entry - sh.sh_addr);
+		size = addr - entry + 16;
+		if (entry - sh.sh_addr + size > sh.sh_size)
+			size = sh.sh_size - (entry - sh.sh_addr);
+		pc = entry;
+		insn = cs_malloc(cs);
+		while (pc <= addr && cs_disasm_iter(cs, &code, &size, &pc, insn)) {
+			if (insn->address == addr) {
+				rc = 0;
+				break;
+			}
+		}
+		if (pc == addr)
+			rc = 0;
+		cs_free(insn, 1);
+		cs_close(&cs);
+		return rc;
+	}
+	return 0;
+}
+
+static int lines_in(Dwarf_Die *cu, const char *file, long line, Dwarf_Addr low, Dwarf_Addr high,
+		    Dwarf_Addr *out)
+{
+	Dwarf_Lines *lines;
+	size_t n;
+	Dwarf_Addr best = 0;
+	bool found = false;
+
+	if (dwarf_getsrclines(cu, &lines, &n))
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a;
+		int ln;
+		bool stmt = false;
+		const char *src;
+
+		if (dwarf_lineaddr(l, &a) || a < low || a >= high || dwarf_lineno(l, &ln) || ln != line)
+			continue;
+		dwarf_linebeginstatement(l, &stmt);
+		src = dwarf_linesrc(l, NULL, NULL);
+		if (!stmt || (file && src && strcmp(src, file) && !strstr(src, file)))
+			continue;
+		if (!found || a < best)
+			best = a;
+		found = true;
+	}
+	if (!found)
+		return -ENOENT;
+	*out = best;
+	return 0;
+}
+
+/*
+ * The CU whose ranges cover pc.  Not dwarf_addrdie(): before elfutils 0.189
+ * it relies on .debug_aranges, which clang does not emit.
+ */
+static bool cu_for_pc(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	if (dwarf_addrdie(df->dbg, pc, out))
+		return true;
+	while (dwarf_nextcu(df->dbg, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(df->dbg, off + hsize, out) && dwarf_haspc(out, pc) == 1)
+			return true;
+		off = next;
+	}
+	return false;
+}
+
+/* The innermost function-like scope at pc in its CU. */
+bool dw_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_Die *fn, bool *inlined)
+{
+	Dwarf_Die *scopes;
+	int n;
+
+	if (!cu_for_pc(df, pc, cu))
+		return false;
+	n = dwarf_getscopes(cu, pc, &scopes);
+	for (int i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) {
+			*fn = scopes[i];
+			*inlined = tag == DW_TAG_inlined_subroutine;
+			free(scopes);
+			return true;
+		}
+	}
+	free(scopes);
+	return false;
+}
+
+/* "dir/x.c" matches ".../dir/x.c" on a path-component boundary. */
+static bool path_matches(const char *path, const char *want)
+{
+	size_t pl = strlen(path), wl = strlen(want);
+
+	return pl >= wl && !strcmp(path + pl - wl, want) && (pl == wl || path[pl - wl - 1] == '/');
+}
+
+struct line_search {
+	struct dwarf_file *df;
+	const char *file;
+	long line;
+	struct candidates *out;
+	int err;
+};
+
+static void line_cu(Dwarf_Die *cu, void *arg)
+{
+	struct line_search *ls = arg;
+	Dwarf_Lines *lines;
+	size_t n;
+
+	if (ls->err || dwarf_getsrclines(cu, &lines, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		const char *src = dwarf_linesrc(l, NULL, NULL);
+		Dwarf_Addr a;
+		Dwarf_Die fcu, fn;
+		bool stmt = false, inl;
+		int ln;
+
+		if (dwarf_lineno(l, &ln) || ln != ls->line || !src || !path_matches(src, ls->file) ||
+		    dwarf_lineaddr(l, &a))
+			continue;
+		dwarf_linebeginstatement(l, &stmt);
+		if (!stmt || !dw_function_at(ls->df, a, &fcu, &fn, &inl))
+			continue;
+		ls->err = cand_add(ls->out, &fn, &fcu, a, inl);
+	}
+}
+
+int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidates *c,
+		       struct spec_error *err)
+{
+	struct func_search fs = { .df = df, .spec = s, .out = c };
+
+	switch (s->point) {
+	case POINT_ADDR: {
+		Dwarf_Die cu, fn;
+		bool inl;
+
+		if (!dw_function_at(df, s->addr, &cu, &fn, &inl))
+			return spec_fail(err, s->point_col, s->point_len,
+				    "no function in %s's debug info covers 0x%llx", df->path,
+				    (unsigned long long)s->addr);
+		return cand_add(c, &fn, &cu, s->addr, inl);
+	}
+	case POINT_LINE: {
+		struct line_search ls = { .df = df, .file = s->file, .line = s->line, .out = c };
+
+		dw_for_each_cu(df, line_cu, &ls);
+		if (ls.err)
+			return ls.err;
+		/* keep the first address per function instance (a line can repeat in loops) */
+		for (size_t i = 0; i < c->n; i++)
+			for (size_t j = i + 1; j < c->n;) {
+				if (dwarf_dieoffset(&c->v[i].fn) == dwarf_dieoffset(&c->v[j].fn)) {
+					if (c->v[j].addr < c->v[i].addr)
+						c->v[i].addr = c->v[j].addr;
+					c->v[j] = c->v[--c->n];
+				} else {
+					j++;
+				}
+			}
+		if (!c->n) {
+			spec_fail(err, s->file_col, s->point_len, "no code for %s:%ld in %s (see vtrace probe "
+			     "--lines FUNC)", s->file, s->line, df->path);
+			return -ENOENT;
+		}
+		return 0;
+	}
+	case POINT_FUNC:
+		break;
+	default:
+		return spec_fail(err, s->point_col, s->point_len, "not a DWARF probe point");
+	}
+
+	dw_for_each_cu(df, dw_search_cu, &fs);
+	if (fs.err)
+		return fs.err;
+	if (!c->n) {
+		err->col = s->func_col;
+		err->len = strlen(s->func);
+		if (fs.found_abstract)
+			snprintf(err->msg, sizeof(err->msg), "'%s' is only inlined in %s; %s", s->func, df->path,
+				 s->ret ? "%return needs an out-of-line copy (probe a line before its end instead)" :
+				 s->has_offset ? "+OFF needs an out-of-line copy (use %s:RELLINE)" :
+				 "set inlines=yes to probe its inlined copies");
+		else
+			snprintf(err->msg, sizeof(err->msg), "no function '%s'%s%s in %s's debug info (see "
+				 "vtrace probe --funcs -x %s)", s->func, s->file ? " in " : "",
+				 s->file ? s->file : "", df->path, df->path);
+		return -ENOENT;
+	}
+
+	/* Now the exact address within each instance. */
+	for (size_t i = 0; i < c->n; i++) {
+		struct candidate *cd = &c->v[i];
+		Dwarf_Addr low = cd->addr, high = 0, base, start, end, pe;
+		ptrdiff_t off = 0;
+
+		/* The instance's extent, for +OFF and :RELLINE. */
+		while ((off = dwarf_ranges(&cd->fn, off, &base, &start, &end)) > 0)
+			if (end > high)
+				high = end;
+		if (s->has_offset) {
+			if (high && cd->addr + s->offset >= high)
+				return spec_fail(err, s->suffix_col, 1 + snprintf(NULL, 0, "%lu", s->offset),
+					    "+%lu is past the end of %s (%llu bytes)", s->offset, s->func,
+					    (unsigned long long)(high - cd->addr));
+			cd->addr += s->offset;
+			if (check_insn_boundary(df, low, cd->addr))
+				return spec_fail(err, s->suffix_col, 1 + snprintf(NULL, 0, "%lu", s->offset),
+					    "+%lu is not at an instruction boundary in %s (see objdump -d)",
+					    s->offset, s->func);
+		} else if (s->has_relline) {
+			int decl = 0;
+			Dwarf_Addr a;
+
+			dwarf_decl_line(&cd->fn, &decl);
+			if (cd->inlined) {
+				Dwarf_Attribute at;
+				Dwarf_Die origin;
+
+				if (dwarf_attr(&cd->fn, DW_AT_abstract_origin, &at) && dwarf_formref_die(&at, &origin))
+					dwarf_decl_line(&origin, &decl);
+			}
+			if (lines_in(&cd->cu, NULL, decl + s->line, low, high ? high : low + 1, &a))
+				return spec_fail(err, s->suffix_col, 1, "no code at line %ld of %s (line %ld of its "
+					    "file); see vtrace probe --lines %s", s->line, s->func, decl + s->line,
+					    s->func);
+			cd->addr = a;
+		} else if (!s->ret && !cd->inlined && needs_prologue_skip(&cd->fn) &&
+			   !prologue_end(&cd->cu, low, high ? high : low + 1, &pe)) {
+			cd->addr = pe;
+		}
+	}
+	return 0;
+}

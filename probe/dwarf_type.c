@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic DIE helpers for types: names, sizes, members and the value
+ * types the printer uses.  Nothing here knows about probes.
+ */
+#include <dwarf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elfutils/libdw.h>
+
+#include "probe/dwarf_int.h"
+
+bool die_type(Dwarf_Die *die, Dwarf_Die *type)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_attr_integrate(die, DW_AT_type, &attr) && dwarf_formref_die(&attr, type);
+}
+
+/* Skips typedefs and qualifiers. */
+int die_peel(Dwarf_Die *type, Dwarf_Die *out)
+{
+	return dwarf_peel_type(type, out);
+}
+
+static void type_name(Dwarf_Die *type, struct strbuf *sb, int depth)
+{
+	const char *name = dwarf_diename(type);
+	Dwarf_Die inner;
+
+	if (depth > MAX_DEPTH) {
+		strbuf_addstr(sb, "?");
+		return;
+	}
+	switch (dwarf_tag(type)) {
+	case DW_TAG_base_type:
+	case DW_TAG_typedef:
+		strbuf_addstr(sb, name ? name : "?");
+		break;
+	case DW_TAG_structure_type:
+		strbuf_addf(sb, "struct %s", name ? name : "(anon)");
+		break;
+	case DW_TAG_union_type:
+		strbuf_addf(sb, "union %s", name ? name : "(anon)");
+		break;
+	case DW_TAG_enumeration_type:
+		strbuf_addf(sb, "enum %s", name ? name : "(anon)");
+		break;
+	case DW_TAG_pointer_type:
+		if (die_type(type, &inner))
+			type_name(&inner, sb, depth + 1);
+		else
+			strbuf_addstr(sb, "void");
+		strbuf_addstr(sb, " *");
+		break;
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		if (dwarf_tag(type) == DW_TAG_const_type)
+			strbuf_addstr(sb, "const ");
+		if (die_type(type, &inner))
+			type_name(&inner, sb, depth + 1);
+		else
+			strbuf_addstr(sb, "void");
+		break;
+	case DW_TAG_array_type: {
+		Dwarf_Die sub;
+		Dwarf_Word n = 0;
+
+		if (die_type(type, &inner))
+			type_name(&inner, sb, depth + 1);
+		if (dwarf_child(type, &sub) == 0) {
+			Dwarf_Attribute a;
+
+			if (dwarf_attr(&sub, DW_AT_count, &a))
+				dwarf_formudata(&a, &n);
+			else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
+				n++;
+		}
+		strbuf_addf(sb, "[%llu]", (unsigned long long)n);
+		break;
+	}
+	case DW_TAG_subroutine_type:
+		strbuf_addstr(sb, "(function)");
+		break;
+	default:
+		strbuf_addstr(sb, name ? name : "?");
+	}
+}
+
+char *die_type_name(Dwarf_Die *type)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	type_name(type, &sb, 0);
+	return strbuf_detach(&sb);
+}
+
+static uint32_t array_count(Dwarf_Die *arr)
+{
+	Dwarf_Die sub;
+	Dwarf_Word n = 0;
+	Dwarf_Attribute a;
+
+	if (dwarf_child(arr, &sub))
+		return 0;
+	if (dwarf_attr(&sub, DW_AT_count, &a))
+		dwarf_formudata(&a, &n);
+	else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
+		n++;
+	return n;
+}
+
+static int member_location(Dwarf_Die *m, Dwarf_Word *off)
+{
+	Dwarf_Attribute a;
+
+	*off = 0;
+	if (!dwarf_attr_integrate(m, DW_AT_data_member_location, &a))
+		return 0;	/* union members, or bitfields with data_bit_offset */
+	return dwarf_formudata(&a, off);
+}
+
+/* A bitfield's position from the start of its struct, in bits; size 0 if not a bitfield. */
+void die_member_bits(Dwarf_Die *m, Dwarf_Word byte_off, uint32_t *bit_off, uint32_t *bit_size)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+
+	*bit_size = 0;
+	*bit_off = byte_off * 8;
+	if (!dwarf_attr(m, DW_AT_bit_size, &a) || dwarf_formudata(&a, &v))
+		return;
+	*bit_size = v;
+	if (dwarf_attr(m, DW_AT_data_bit_offset, &a) && !dwarf_formudata(&a, &v)) {
+		*bit_off = v;
+	} else if (dwarf_attr(m, DW_AT_bit_offset, &a) && !dwarf_formudata(&a, &v)) {
+		/* DWARF 2/3: counted from the most significant bit of the container */
+		Dwarf_Word bytes = 0;
+		Dwarf_Attribute b;
+
+		if (dwarf_attr(m, DW_AT_byte_size, &b))
+			dwarf_formudata(&b, &bytes);
+		*bit_off = byte_off * 8 + bytes * 8 - v - *bit_size;
+	}
+}
+
+
+static int add_fields(Dwarf_Die *st, struct value_type *v, int depth)
+{
+	Dwarf_Die m;
+	uint32_t cap = 8;
+
+	v->fields = calloc(cap, sizeof(*v->fields));
+	if (!v->fields || dwarf_child(st, &m))
+		return v->fields ? 0 : -1;
+	do {
+		Dwarf_Die mt;
+		Dwarf_Word off;
+		struct value_field *f;
+		const char *name;
+
+		if (dwarf_tag(&m) != DW_TAG_member || !die_type(&m, &mt))
+			continue;
+		if (v->nfields == cap) {
+			struct value_field *nf = realloc(v->fields, cap * 2 * sizeof(*nf));
+
+			if (!nf)
+				return -1;
+			memset(nf + cap, 0, cap * sizeof(*nf));
+			v->fields = nf;
+			cap *= 2;
+		}
+		f = &v->fields[v->nfields];
+		f->type = die_value_type(&mt, depth + 1);
+		if (!f->type)
+			return -1;
+		v->nfields++;
+		name = dwarf_diename(&m);
+		f->name = name ? strdup(name) : NULL;
+		member_location(&m, &off);
+		die_member_bits(&m, off, &f->bit_offset, &f->bit_size);
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return 0;
+}
+
+/* The printable type of a DWARF type (as btf_value_type for BTF). */
+struct value_type *die_value_type(Dwarf_Die *type, int depth)
+{
+	struct value_type *v;
+	Dwarf_Die t, inner;
+	Dwarf_Word size = 0;
+	Dwarf_Attribute a;
+
+	if (depth > MAX_DEPTH || die_peel(type, &t))
+		return NULL;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->name = die_type_name(type);
+	if (dwarf_aggregate_size(&t, &size) == 0)
+		v->size = size;
+	switch (dwarf_tag(&t)) {
+	case DW_TAG_base_type: {
+		Dwarf_Word enc = 0;
+
+		if (dwarf_attr(&t, DW_AT_encoding, &a))
+			dwarf_formudata(&a, &enc);
+		switch (enc) {
+		case DW_ATE_boolean: v->kind = VK_BOOL; break;
+		case DW_ATE_float: v->kind = VK_FLOAT; break;
+		case DW_ATE_signed_char:
+		case DW_ATE_unsigned_char:
+			/* plain char is a character; signed/unsigned char (int8_t) are numbers */
+			v->kind = size == 1 && dwarf_diename(&t) && !strcmp(dwarf_diename(&t), "char") ?
+				  VK_CHAR : enc == DW_ATE_signed_char ? VK_INT : VK_UINT;
+			break;
+		case DW_ATE_signed: v->kind = VK_INT; break;
+		default: v->kind = VK_UINT;
+		}
+		break;
+	}
+	case DW_TAG_pointer_type:
+		v->kind = VK_PTR;
+		v->size = 8;
+		break;
+	case DW_TAG_enumeration_type: {
+		Dwarf_Die e;
+		uint32_t cap = 0;
+
+		v->kind = VK_ENUM;
+		if (dwarf_child(&t, &e))
+			break;
+		do {
+			Dwarf_Sword val;
+			struct value_enumerator *ne;
+
+			if (dwarf_tag(&e) != DW_TAG_enumerator || !dwarf_attr(&e, DW_AT_const_value, &a) ||
+			    dwarf_formsdata(&a, &val))
+				continue;
+			if (v->nenums == cap) {
+				cap = cap ? cap * 2 : 8;
+				ne = realloc(v->enums, cap * sizeof(*ne));
+				if (!ne)
+					break;
+				v->enums = ne;
+			}
+			v->enums[v->nenums].name = strdup(dwarf_diename(&e) ?: "?");
+			v->enums[v->nenums++].value = val;
+		} while (dwarf_siblingof(&e, &e) == 0);
+		break;
+	}
+	case DW_TAG_array_type:
+		v->kind = VK_ARRAY;
+		v->count = array_count(&t);
+		if (die_type(&t, &inner))
+			v->elem = die_value_type(&inner, depth + 1);
+		if (!v->elem) {
+			value_type_free(v);
+			return NULL;
+		}
+		break;
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		v->kind = dwarf_tag(&t) == DW_TAG_structure_type ? VK_STRUCT : VK_UNION;
+		if (add_fields(&t, v, depth)) {
+			value_type_free(v);
+			return NULL;
+		}
+		break;
+	default:
+		v->kind = VK_OPAQUE;
+	}
+	return v;
+}
+
+/* Finds member name in a struct/union, looking into anonymous members. */
+bool die_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *out, Dwarf_Word *off, int depth)
+{
+	Dwarf_Die m;
+
+	if (depth > MAX_DEPTH || dwarf_child(st, &m))
+		return false;
+	do {
+		const char *mn;
+		Dwarf_Word moff;
+
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		mn = dwarf_diename(&m);
+		member_location(&m, &moff);
+		if (mn && !strcmp(mn, name)) {
+			*out = m;
+			*off = moff;
+			return true;
+		}
+		if (!mn) {
+			Dwarf_Die mt, pt;
+			Dwarf_Word inner;
+
+			if (die_type(&m, &mt) && !die_peel(&mt, &pt) &&
+			    (dwarf_tag(&pt) == DW_TAG_structure_type || dwarf_tag(&pt) == DW_TAG_union_type) &&
+			    die_find_member(&pt, name, out, &inner, depth + 1)) {
+				*off = moff + inner;
+				return true;
+			}
+		}
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+void die_list_members(Dwarf_Die *st, struct strbuf *sb, int depth)
+{
+	Dwarf_Die m;
+
+	if (depth > MAX_DEPTH || dwarf_child(st, &m))
+		return;
+	do {
+		const char *mn = dwarf_diename(&m);
+		Dwarf_Die mt, pt;
+
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		if (mn) {
+			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", mn);
+		} else if (die_type(&m, &mt) && !die_peel(&mt, &pt)) {
+			die_list_members(&pt, sb, depth + 1);
+		}
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
