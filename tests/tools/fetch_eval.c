@@ -6,6 +6,7 @@
  *   fetch-eval addrs BIN SPEC             instance addresses, one per line
  *   fetch-eval eval BIN SPEC PID REGS     name=value per arg, at the
  *                                         instance where REGS' rip stops
+ *   fetch-eval serve BIN                  both, over stdin/stdout (see serve())
  *
  * REGS holds "NAME VALUE" lines (rax..r15, rip).  Each arg of SPEC is
  * resolved on its own, so one that cannot be fetched only marks itself.
@@ -25,6 +26,7 @@
 
 static uint64_t regs[DREG_NUM];
 static int mem_fd;
+static bool hex_bytes;		/* serve: arrays and structs print as (bytes HEX) */
 
 static int read_mem(uint64_t addr, void *buf, size_t len)
 {
@@ -176,8 +178,19 @@ static void eval(const struct fetch_arg *a)
 		if (a->final == FINAL_BYTES) {
 			char buf[4096] = { 0 };
 
+			if (hex_bytes && a->size > sizeof(buf) - 1) {
+				printf("(too-large %u)\n", a->size);
+				return;
+			}
 			if (a->size > sizeof(buf) - 1 || read_mem(addr, buf, a->size)) {
 				printf("(fault)\n");
+				return;
+			}
+			if (hex_bytes) {
+				printf("(bytes ");
+				for (uint32_t i = 0; i < a->size; i++)
+					printf("%02x", (unsigned char)buf[i]);
+				printf(")\n");
 				return;
 			}
 			if (a->type && a->type->kind == VK_ARRAY && a->type->elem &&
@@ -218,6 +231,172 @@ static void eval(const struct fetch_arg *a)
 		printf("%" PRIu64 "\n", v);
 }
 
+/*
+ * serve BIN: the same evaluation for many points and stops, over a pipe
+ * (the oracle's vars mode compares every variable gdb reads at a stop):
+ *
+ *   point ID HEAD                 "addrs 0x.. ..." for "HEAD $vars", or "error MSG"
+ *   eval ID PID R0..R16 NAME...   NAME=VALUE per name, then "."
+ *
+ * Points are numbered 0, 1, ... in order; registers are hex, in DWARF order
+ * (rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip).  A name is read from the
+ * point's $vars at the instance where rip stops; a name $vars skipped there
+ * is resolved on its own ("HEAD NAME", once), so a refusal says why.
+ */
+struct served_name {
+	char *name;
+	int rc;
+	char msg[512];
+	struct probe_resolved r;
+};
+
+struct served_point {
+	char *head;
+	struct probe_resolved vars;
+	struct served_name *names;
+	size_t nnames;
+};
+
+static struct probe_instance *inst_at(struct probe_resolved *r, uint64_t bias)
+{
+	for (size_t k = 0; k < r->ninsts; k++)
+		if (r->insts[k].addr + bias == regs[DREG_RIP])
+			return &r->insts[k];
+	return NULL;
+}
+
+static int resolve_text(const char *text, const char *bin, struct probe_resolved *r,
+			struct spec_error *err)
+{
+	struct spec spec;
+	int rc = spec_parse(text, &spec, err);
+
+	if (!rc) {
+		rc = probe_resolve(&spec, bin, r, err);
+		spec_free(&spec);
+	}
+	for (char *c = err->msg; rc && *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	return rc;
+}
+
+static struct served_name *served_name(struct served_point *p, const char *bin, const char *name)
+{
+	struct served_name *n;
+	struct spec_error err = { 0 };
+	char *text;
+
+	for (size_t i = 0; i < p->nnames; i++)
+		if (!strcmp(p->names[i].name, name))
+			return &p->names[i];
+	n = realloc(p->names, (p->nnames + 1) * sizeof(*n));
+	if (!n || asprintf(&text, "%s %s", p->head, name) < 0)
+		exit(1);
+	p->names = n;
+	n = &p->names[p->nnames++];
+	memset(n, 0, sizeof(*n));
+	n->name = strdup(name);
+	n->rc = resolve_text(text, bin, &n->r, &err);
+	snprintf(n->msg, sizeof(n->msg), "%s", err.msg);
+	free(text);
+	return n;
+}
+
+static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, const char *name)
+{
+	struct probe_instance *in = inst_at(&p->vars, bias);
+	struct served_name *n;
+
+	for (size_t j = 0; in && j < in->nargs; j++) {
+		if (!strcmp(in->args[j].name, name)) {
+			eval(&in->args[j]);
+			return;
+		}
+	}
+	n = served_name(p, bin, name);
+	if (n->rc) {
+		printf("%s=(unresolved: %s)\n", name, n->msg);
+		return;
+	}
+	in = inst_at(&n->r, bias);
+	if (!in || !in->nargs)
+		printf("%s=(no instance at 0x%" PRIx64 ")\n", name, regs[DREG_RIP]);
+	else
+		eval(&in->args[0]);
+}
+
+static int serve(const char *bin)
+{
+	struct served_point *points = NULL;
+	size_t npoints = 0, cap = 0;
+	char *line = NULL;
+	size_t len = 0;
+	int pid = -1;
+	uint64_t bias = 0;
+
+	hex_bytes = true;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (getline(&line, &len, stdin) > 0) {
+		char *save, *cmd, *id, *tok;
+		struct served_point *p;
+
+		line[strcspn(line, "\n")] = 0;
+		cmd = strtok_r(line, " ", &save);
+		id = strtok_r(NULL, " ", &save);
+		if (!cmd || !id)
+			continue;
+		if (!strcmp(cmd, "point")) {
+			struct spec_error err = { 0 };
+			char *text;
+
+			if (npoints == cap) {
+				cap = cap ? cap * 2 : 64;
+				points = realloc(points, cap * sizeof(*points));
+				if (!points)
+					return 1;
+			}
+			p = &points[npoints++];
+			memset(p, 0, sizeof(*p));
+			tok = strtok_r(NULL, " ", &save);
+			p->head = strdup(tok ? tok : "");
+			if (asprintf(&text, "%s $vars", p->head) < 0)
+				return 1;
+			if (resolve_text(text, bin, &p->vars, &err)) {
+				printf("error %s\n", err.msg);
+			} else {
+				printf("addrs");
+				for (size_t k = 0; k < p->vars.ninsts; k++)
+					printf(" 0x%" PRIx64, p->vars.insts[k].addr);
+				printf("\n");
+			}
+			free(text);
+			continue;
+		}
+		if (strcmp(cmd, "eval") || (size_t)atoi(id) >= npoints)
+			continue;
+		p = &points[atoi(id)];
+		tok = strtok_r(NULL, " ", &save);
+		if (tok && atoi(tok) != pid) {
+			char path[64];
+
+			pid = atoi(tok);
+			if (mem_fd > 0)
+				close(mem_fd);
+			snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+			mem_fd = open(path, O_RDONLY);
+			bias = load_bias(bin, pid);
+		}
+		for (int i = 0; i < DREG_NUM && (tok = strtok_r(NULL, " ", &save)); i++)
+			regs[i] = strtoull(tok, NULL, 16);
+		while ((tok = strtok_r(NULL, " ", &save)))
+			serve_eval(p, bin, bias, tok);
+		printf(".\n");
+	}
+	free(line);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct spec spec;
@@ -225,6 +404,8 @@ int main(int argc, char **argv)
 	struct probe_resolved r;
 	uint64_t bias;
 
+	if (argc == 3 && !strcmp(argv[1], "serve"))
+		return serve(argv[2]);
 	if (argc < 4)
 		return 2;
 	if (spec_parse(argv[3], &spec, &err)) {
