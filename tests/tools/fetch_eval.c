@@ -235,7 +235,7 @@ static void eval(const struct fetch_arg *a)
  * serve BIN: the same evaluation for many points and stops, over a pipe
  * (the oracle's vars mode compares every variable gdb reads at a stop):
  *
- *   point ID HEAD                 "addrs 0x.. ..." for "HEAD $vars", or "error MSG"
+ *   point ID HEAD                 "addrs ADDR@FUNC ..." for "HEAD $vars", or "error MSG"
  *   eval ID PID R0..R16 NAME...   NAME=VALUE per name, then "."
  *
  * Points are numbered 0, 1, ... in order; registers are hex, in DWARF order
@@ -367,7 +367,8 @@ static int serve(const char *bin)
 			} else {
 				printf("addrs");
 				for (size_t k = 0; k < p->vars.ninsts; k++)
-					printf(" 0x%" PRIx64, p->vars.insts[k].addr);
+					printf(" 0x%" PRIx64 "@%s", p->vars.insts[k].addr,
+					       p->vars.insts[k].func);
 				printf("\n");
 			}
 			free(text);
