@@ -241,7 +241,8 @@ static void eval(const struct fetch_arg *a)
  * Points are numbered 0, 1, ... in order; registers are hex, in DWARF order
  * (rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip).  A name is read from the
  * point's $vars at the instance where rip stops; a name $vars skipped there
- * is resolved on its own ("HEAD NAME", once), so a refusal says why.
+ * is resolved on its own ("HEAD NAME", once), so a refusal says why;
+ * "?NAME" is only looked up in $vars.
  */
 struct served_name {
 	char *name;
@@ -307,12 +308,18 @@ static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, c
 {
 	struct probe_instance *in = inst_at(&p->vars, bias);
 	struct served_name *n;
+	bool vars_only = name[0] == '?';	/* "?NAME": not on its own (gdb has no value) */
 
+	name += vars_only;
 	for (size_t j = 0; in && j < in->nargs; j++) {
 		if (!strcmp(in->args[j].name, name)) {
 			eval(&in->args[j]);
 			return;
 		}
+	}
+	if (vars_only) {
+		printf("%s=(not in $vars)\n", name);
+		return;
 	}
 	n = served_name(p, bin, name);
 	if (n->rc) {
