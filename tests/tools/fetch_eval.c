@@ -20,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dwarf.h>
+
+#include "probe/dwarf.h"
 #include "probe/fetch.h"
 #include "probe/resolve.h"
 #include "probe/spec.h"
@@ -266,14 +269,19 @@ static struct probe_instance *inst_at(struct probe_resolved *r, uint64_t bias)
 	return NULL;
 }
 
+/* As probe_resolve() resolves a DWARF binary's spec, with its debug info opened once. */
+static struct dwarf_file served_df;
+
 static int resolve_text(const char *text, const char *bin, struct probe_resolved *r,
 			struct spec_error *err)
 {
 	struct spec spec;
 	int rc = spec_parse(text, &spec, err);
 
+	(void)bin;
 	if (!rc) {
-		rc = probe_resolve(&spec, bin, r, err);
+		memset(r, 0, sizeof(*r));
+		rc = dwarf_resolve(&served_df, &spec, r, err);
 		spec_free(&spec);
 	}
 	for (char *c = err->msg; rc && *c; c++)
@@ -333,6 +341,42 @@ static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, c
 		eval(&in->args[0]);
 }
 
+/*
+ * The function whose variables $vars lists at an instance: the innermost
+ * function scope at its address (an inlined one starting there, say), or
+ * the instance's own function when the address is outside its ranges.
+ */
+static const char *scope_func(const struct probe_instance *in)
+{
+	static char name[256];
+	Dwarf_Addr cu_bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(served_df.mod, in->addr + served_df.bias, &cu_bias);
+	Dwarf_Die *scopes = NULL;
+	int n = cu ? dwarf_getscopes(cu, in->addr + served_df.bias - cu_bias, &scopes) : -1;
+	const char *inner = NULL;
+	bool own = false;
+
+	for (int i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		Dwarf_Attribute at;
+		Dwarf_Die origin;
+		const char *fn;
+
+		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
+			continue;
+		fn = dwarf_diename(&scopes[i]);
+		if (!fn && dwarf_attr(&scopes[i], DW_AT_abstract_origin, &at) &&
+		    dwarf_formref_die(&at, &origin))
+			fn = dwarf_diename(&origin);
+		if (!inner)
+			inner = fn;
+		own |= fn && !strcmp(fn, in->func);
+	}
+	snprintf(name, sizeof(name), "%s", own && inner ? inner : in->func);
+	free(scopes);
+	return name;
+}
+
 static int serve(const char *bin)
 {
 	struct served_point *points = NULL;
@@ -344,6 +388,10 @@ static int serve(const char *bin)
 
 	hex_bytes = true;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (dwarf_file_open(bin, &served_df)) {
+		fprintf(stderr, "fetch-eval: no debug info in %s\n", bin);
+		return 1;
+	}
 	while (getline(&line, &len, stdin) > 0) {
 		char *save, *cmd, *id, *tok;
 		struct served_point *p;
@@ -375,7 +423,7 @@ static int serve(const char *bin)
 				printf("addrs");
 				for (size_t k = 0; k < p->vars.ninsts; k++)
 					printf(" 0x%" PRIx64 "@%s", p->vars.insts[k].addr,
-					       p->vars.insts[k].func);
+					       scope_func(&p->vars.insts[k]));
 				printf("\n");
 			}
 			free(text);
@@ -402,6 +450,7 @@ static int serve(const char *bin)
 		printf(".\n");
 	}
 	free(line);
+	dwarf_file_close(&served_df);
 	return 0;
 }
 
