@@ -6,13 +6,15 @@
 # Prints "ok - ..." / "not ok - ..." lines; "# gap:" lines name args vtrace
 # cannot fetch where gdb can (reported, not counted).
 import os
+import re
+import struct
 import subprocess
 import tempfile
 
 import gdb
 
 BIN = os.environ["ORACLE_BIN"]
-SPEC = os.environ["ORACLE_SPEC"]
+SPEC = os.environ.get("ORACLE_SPEC", "")
 TOOL = os.environ["ORACLE_EVAL"]
 LABEL = os.environ.get("ORACLE_LABEL", SPEC)
 MAXHITS = int(os.environ.get("ORACLE_MAXHITS", "2"))
@@ -198,9 +200,415 @@ def main():
         say("not ok - %s: at least one value compared" % LABEL)
 
 
+# ORACLE_MODE=vars: at every stop on any of ORACLE_POINTS (lines "NAME HEAD",
+# HEAD a spec's point such as ev=FUNC or ev=FILE:LINE, in ORACLE_BIN, which
+# may be a shared library the command loads), every variable gdb can read in
+# the innermost scope (block by block up to the function, an inlined one
+# included) is compared with what vtrace's fetch ops read at the same stop
+# (fetch-eval serve: the point's $vars there; a name $vars skipped, on its
+# own, so a refusal carries vtrace's reason).  Each comparison is one of
+#   agree        both read, the same value (floating point counted apart)
+#   disagree     both read, different values, or vtrace faults: a bug
+#   refused      gdb reads it, vtrace refuses (its reason is kept)
+#   unavailable  gdb says <optimized out> and vtrace has nothing either
+#   vtonly       vtrace reads a value where gdb says <optimized out>
+#   skipped      both read but it cannot be compared here (the reason counted)
+# Writes ORACLE_OUT (one tab-separated line per finding) and ORACLE_COUNTS
+# (a Python dict literal of the counts) for tests/integration/realcode.sh.
+
+MASK = 0xFFFFFFFFFFFFFFFF
+REGS = ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"]
+MAXLEAVES = 512
+NOTES = int(os.environ.get("ORACLE_NOTES", "10"))
+
+
+class Server:
+    """fetch-eval serve BIN: vtrace's reading of the same stop."""
+
+    def __init__(self, binary):
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+        self.p = subprocess.Popen([TOOL, "serve", binary], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, env=env)
+        self.n = 0
+
+    def ask_point(self, head):
+        self.p.stdin.write("point %d %s\n" % (self.n, head))
+        self.p.stdin.flush()
+        self.n += 1
+
+    def point(self):
+        """The answer to the next point asked: [(addr, func)], or None and vtrace's message."""
+        line = self.p.stdout.readline().rstrip("\n")
+        if line.startswith("addrs"):
+            return [(int(x.split("@")[0], 16), x.split("@", 1)[1]) for x in line.split()[1:]], None
+        return None, line[len("error "):] if line.startswith("error ") else "fetch-eval: " + line
+
+    def eval(self, ident, pid, regs, names):
+        self.p.stdin.write("eval %d %d %s %s\n" % (ident, pid, " ".join("%x" % r for r in regs),
+                                                   " ".join(names)))
+        self.p.stdin.flush()
+        out = {}
+        while True:
+            line = self.p.stdout.readline()
+            if not line or line == ".\n":
+                return out
+            k, _, v = line.rstrip("\n").partition("=")
+            out[k] = v
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
+class Unreadable(Exception):
+    pass
+
+
+def scope_symbols(pc, target):
+    """gdb's variables at pc in function target's scope, innermost first: the
+    blocks from the innermost up to target's (inlined or not) function block,
+    without those of functions inlined into it that start here.  (None, [])
+    when target is not a function gdb sees at pc."""
+    try:
+        b = gdb.block_for_pc(pc)
+    except RuntimeError:
+        return None, []
+    chain = []
+    while b is not None and not b.is_global and not b.is_static:
+        chain.append(b)
+        b = b.superblock
+    top = next((k for k, b in enumerate(chain)
+                if b.function is not None and base_name(b.function.name) == base_name(target)), None)
+    if top is None:
+        inner = next((b.function.name for b in chain if b.function is not None), "?")
+        return inner, None
+    start = 0
+    for k in range(top):
+        if chain[k].function is not None:
+            start = k + 1   # a function inlined at target's entry: not target's scope
+    seen, out = set(), []
+    for b in chain[start:top + 1]:
+        for sym in b:
+            if not (sym.is_argument or sym.is_variable or sym.is_constant) or not sym.name:
+                continue
+            if sym.name in seen:
+                continue    # shadowed by an inner one
+            seen.add(sym.name)
+            out.append(sym)
+    return chain[top].function.name, out
+
+
+def scalar(v, t):
+    """("int", bits) or ("float", bits) of a scalar, or None when gdb cannot say."""
+    code = t.code
+    if code in (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_CHAR, gdb.TYPE_CODE_BOOL, gdb.TYPE_CODE_ENUM):
+        if t.sizeof > 8:
+            return ("int", int(v) & ((1 << 8 * t.sizeof) - 1))
+        return ("int", int(v) & ((1 << 8 * t.sizeof) - 1))
+    if code == gdb.TYPE_CODE_PTR:
+        return ("int", int(v) & MASK)
+    if code == gdb.TYPE_CODE_FLT and t.sizeof in (4, 8):
+        f = "<f" if t.sizeof == 4 else "<d"
+        return ("float", int.from_bytes(struct.pack(f, float(v)), "little"))
+    return None
+
+
+def leaves(v, t, base, out):
+    """Every scalar inside an aggregate: (bit offset, bits, value or None)."""
+    t = t.strip_typedefs()
+    if len(out) > MAXLEAVES:
+        raise Unreadable("more than %d members" % MAXLEAVES)
+    if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION):
+        for f in t.fields():
+            if not hasattr(f, "bitpos"):
+                continue    # a static member
+            try:
+                fv = v[f]
+            except gdb.error:
+                continue
+            if f.bitsize:
+                try:
+                    out.append((base + f.bitpos, f.bitsize, int(fv) & ((1 << f.bitsize) - 1)))
+                except gdb.error:
+                    out.append((base + f.bitpos, f.bitsize, None))
+                continue
+            leaves(fv, f.type, base + f.bitpos, out)
+    elif t.code == gdb.TYPE_CODE_ARRAY:
+        lo, hi = t.range()
+        et = t.target().strip_typedefs()
+        for i in range(lo, hi + 1):
+            leaves(v[i], et, base + (i - lo) * et.sizeof * 8, out)
+    else:
+        try:
+            sv = scalar(v, t)
+        except gdb.error:
+            sv = ("int", None)  # this member is optimized out
+        if sv is None:
+            raise Unreadable("a member of type %s" % t)
+        out.append((base, t.sizeof * 8, sv[1]))
+
+
+def gdb_read(sym, frame):
+    """What gdb reads: None (optimized out), ("int"|"float", bits, bytes),
+    ("bytes", b), ("leaves", list), ("error", msg) or ("skip", reason)."""
+    try:
+        v = sym.value(frame) if sym.needs_frame else sym.value()
+        if v.is_optimized_out:
+            return None
+        t = v.type.strip_typedefs()
+        if t.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
+            return ("int", int(v.referenced_value().address) & MASK, 8)
+        if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION, gdb.TYPE_CODE_ARRAY):
+            if t.sizeof == 0:
+                return ("skip", "zero-sized")
+            if v.address is not None:
+                mem = gdb.selected_inferior().read_memory(int(v.address), t.sizeof)
+                return ("bytes", bytes(mem))
+            out = []
+            leaves(v, t, 0, out)
+            if all(x[2] is None for x in out):
+                return None
+            return ("leaves", out)
+        sv = scalar(v, t)
+        if sv is None:
+            return ("skip", "type %s" % t)
+        return (sv[0], sv[1], t.sizeof)
+    except Unreadable as e:
+        return ("skip", str(e))
+    except gdb.MemoryError as e:
+        return ("error", str(e))
+    except gdb.error as e:
+        if "optimized out" in str(e):
+            return None
+        return ("error", str(e))
+
+
+def show_gdb(g):
+    if g is None:
+        return "<optimized out>"
+    if g[0] in ("int", "float"):
+        return "%s:%#x" % (g[0], g[1])
+    if g[0] == "bytes":
+        return "bytes:" + g[1].hex()
+    if g[0] == "leaves":
+        return "members:" + ",".join("%d/%d=%s" % (o, n, "?" if x is None else "%#x" % x)
+                                     for o, n, x in g[1][:64])
+    return "%s:%s" % g
+
+
+def compare(g, have):
+    """(category, detail) of gdb's reading g against vtrace's answer."""
+    refused = have.startswith("(unresolved") or have.startswith("(no instance") or \
+        have == "(not in $vars)"
+    if g is None:
+        return ("unavailable", "") if refused else ("vtonly", "")
+    if refused:
+        return ("refused", have)
+    if g[0] == "skip":
+        return ("skipped", g[1])
+    if g[0] == "error":
+        return ("unavailable", "") if have == "(fault)" else ("skipped", "gdb: " + g[1])
+    if have == "(fault)":
+        return ("disagree", "vtrace faults")
+    if have.startswith("(too-large"):
+        return ("skipped", "larger than 4 KiB")
+    if g[0] in ("int", "float"):
+        try:
+            hv = int(have) & ((1 << 8 * g[2]) - 1)
+        except ValueError:
+            return ("disagree", "vtrace reads %s for a scalar" % have)
+        return ("agree" if hv == g[1] else "disagree", "")
+    m = re.match(r"\(bytes ([0-9a-f]*)\)$", have)
+    if not m:
+        return ("disagree", "vtrace reads %s for an aggregate" % have)
+    vb = bytes.fromhex(m.group(1))
+    if g[0] == "bytes":
+        if len(vb) != len(g[1]):
+            return ("disagree", "%d bytes for %d" % (len(vb), len(g[1])))
+        if vb == g[1]:
+            return ("agree", "")
+        off = next(i for i in range(len(vb)) if vb[i] != g[1][i])
+        return ("disagree", "first difference at byte %d" % off)
+    n = int.from_bytes(vb, "little")
+    for off, bits, x in g[1]:
+        if x is not None and (n >> off) & ((1 << bits) - 1) != x:
+            return ("disagree", "member at bit %d" % off)
+    return ("agree", "")
+
+
+def reason_of(msg):
+    """vtrace's refusal with the names and numbers taken out: one class per cause."""
+    m = re.sub(r"^\((unresolved: )?", "", msg).rstrip(")")
+    m = re.sub(r"\b(in scope|candidates|available)\b.*", r"\1 ...", m)
+    m = re.sub(r"'[^']*'", "'_'", m)
+    m = re.sub(r"\([^()]*\)", "(_)", m)
+    m = re.sub(r"0x[0-9a-f]+|\b\d+\b", "N", m)
+    m = re.sub(r"\S+\+N\b", "F+N", m)
+    return m[:120]
+
+
+def base_name(fn):
+    """handle, ns::Cart::add(ns::Item const&) -> handle, add"""
+    fn = fn.split("(")[0]
+    depth, out = 0, ""
+    for ch in fn:   # no template arguments
+        depth += ch == "<"
+        if not depth:
+            out += ch
+        depth -= ch == ">"
+    out = out.split("::")[-1].strip()
+    return out[len("__GI_"):] if out.startswith("__GI_") else out   # glibc's hidden aliases
+
+
+def mapped_bias(pid, real):
+    for line in open("/proc/%d/maps" % pid):
+        parts = line.split()
+        if len(parts) >= 6 and parts[5] == real and int(parts[2], 16) == 0:
+            return int(parts[0].split("-")[0], 16)
+    return None
+
+
+def vars_mode():
+    points = []
+    for line in open(os.environ["ORACLE_POINTS"]):
+        line = line.split("#", 1)[0].split()
+        if len(line) == 2:
+            points.append(tuple(line))
+    out = open(os.environ["ORACLE_OUT"], "w")
+    srv = Server(BIN)
+    by_addr = {}
+    funcs = {}
+    notes = {"disagree": [], "vtonly": [], "scope": [], "point": []}
+    c = {"specs": len(points), "unresolved": 0, "addrs": 0, "points": 0, "stops": 0,
+         "scope_differs": 0, "vars": 0, "agree": 0, "disagree": 0, "refused": 0, "unavailable": 0, "vtonly": 0,
+         "skipped": 0, "float_agree": 0, "float_disagree": 0, "reasons": {}, "skips": {},
+         "examples": {}}
+    for name, head in points:
+        srv.ask_point(head)     # vtrace resolves them while gdb starts the command
+    gdb.execute("set pagination off")
+    gdb.execute("set confirm off")
+    gdb.execute("set debuginfod enabled off")
+    gdb.execute("starti", to_string=True)
+    pid = gdb.selected_inferior().pid
+    real = os.path.realpath(BIN)
+    bias = mapped_bias(pid, real)
+    if bias is None:
+        # a shared library: stop at the loader's events until it is mapped
+        gdb.execute("set stop-on-solib-events 1")
+        for _ in range(20):
+            gdb.execute("continue", to_string=True)
+            bias = mapped_bias(pid, real)
+            if bias is not None:
+                break
+        gdb.execute("set stop-on-solib-events 0")
+    for i, (name, head) in enumerate(points):
+        addrs, err = srv.point()
+        if err is not None:
+            c["unresolved"] += 1
+            out.write("point-unresolved\t%s\t%s\t-\t-\t-\t-\t%s\n" % (name, head, err))
+            notes["point"].append("# point: %s: %s: vtrace: %s" % (LABEL, head, err))
+            continue
+        for a, func in addrs:
+            by_addr.setdefault(a, []).append(i)
+            funcs[(i, a)] = func
+    c["addrs"] = len(by_addr)
+    with open(BIN, "rb") as f:
+        if f.read(18)[16] != 3:
+            bias = 0    # ET_EXEC: link-time addresses are the addresses
+    if bias is None:
+        say("not ok - %s: %s is loaded by the command" % (LABEL, BIN))
+        return
+    bps = {}
+    for a in by_addr:
+        bps[a] = gdb.Breakpoint("*%#x" % (a + bias), internal=True)
+    hits = {}
+    seen = set()
+    for _ in stops():
+        frame = gdb.newest_frame()
+        pc = frame.pc()
+        a = pc - bias
+        ids = [i for i in by_addr.get(a, []) if hits.get((i, a), 0) < MAXHITS]
+        if not ids:
+            if a in bps:
+                bps.pop(a).delete()
+            continue
+        regs = [int(frame.read_register(r)) & MASK for r in REGS]
+        scopes = {}
+        for i in ids:
+            hits[(i, a)] = hits.get((i, a), 0) + 1
+            if hits[(i, a)] == 1:
+                c["points"] += 1
+            c["stops"] += 1
+            name, head = points[i]
+            if funcs[(i, a)] not in scopes:
+                fname, syms = scope_symbols(pc, funcs[(i, a)])
+                scopes[funcs[(i, a)]] = fname, syms and [
+                    (s.name, gdb_read(s, frame), str(s.type)) for s in syms]
+            fname, readings = scopes[funcs[(i, a)]]
+            if readings is None:
+                # gdb's innermost scope here is another function's (an inlined
+                # copy whose range does not hold its entry pc, say)
+                c["scope_differs"] += 1
+                if ("scope", i, a) not in seen:
+                    seen.add(("scope", i, a))
+                    out.write("scope-differs\t%s\t%s\t%#x\t%s\t-\t-\t-\tvtrace's instance is in %s\n"
+                              % (name, head, a, fname, funcs[(i, a)]))
+                    notes["scope"].append("# scope: %s %s at %#x: vtrace's instance is in %s, gdb's "
+                                          "scope is %s's" % (LABEL, head, a, funcs[(i, a)], fname))
+                continue
+            got = srv.eval(i, pid, regs, [("?" if g is None else "") + n for n, g, _ in readings]) \
+                if readings else {}
+            for vname, g, tname in readings:
+                have = got.get(vname, "(unresolved: fetch-eval gave no answer)")
+                cat, detail = compare(g, have)
+                if cat == "refused":
+                    detail = ""
+                isfloat = g is not None and g[0] == "float"
+                c["vars"] += 1
+                if isfloat and cat in ("agree", "disagree"):
+                    c["float_" + cat] += 1
+                else:
+                    c[cat] += 1
+                if cat == "refused":
+                    r = reason_of(have)
+                    c["reasons"][r] = c["reasons"].get(r, 0) + 1
+                    c["examples"].setdefault(r, "%s %s (%s at %#x) %s: vtrace %s; gdb %s" % (
+                        LABEL, head, fname, a, vname, have, show_gdb(g)))
+                elif cat == "skipped":
+                    c["skips"][detail] = c["skips"].get(detail, 0) + 1
+                if cat in ("agree", "unavailable", "skipped"):
+                    continue
+                key = (cat, i, a, vname)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.write("%s%s\t%s\t%s\t%#x\t%s\t%s\t%s\t%s\t%s\n" % (
+                    "float-" if isfloat else "", cat, name, head, a, fname, vname, tname,
+                    show_gdb(g), have + (" (%s)" % detail if detail else "")))
+                if cat == "refused":
+                    continue
+                notes[cat].append("# %s: %s %s (%s at %#x): %s [%s]: gdb %s, vtrace %s%s" % (
+                    cat, LABEL, head, fname, a, vname, tname, show_gdb(g), have,
+                    " (%s)" % detail if detail else ""))
+        if all(hits.get((i, a), 0) >= MAXHITS for i in by_addr[a]) and a in bps:
+            bps.pop(a).delete()   # enough hits here: let the command run free
+    srv.close()
+    out.close()
+    for kind, lines in notes.items():
+        for n in lines[:NOTES]:
+            say(n)
+        if len(lines) > NOTES:
+            say("# ... %d more %s lines in %s" % (len(lines) - NOTES, kind, os.environ["ORACLE_OUT"]))
+    with open(os.environ["ORACLE_COUNTS"], "w") as f:
+        f.write(repr(c) + "\n")
+
+
 try:
     if os.environ.get("ORACLE_MODE") == "dump":
         dump()
+    elif os.environ.get("ORACLE_MODE") == "vars":
+        vars_mode()
     else:
         main()
 finally:
