@@ -13,6 +13,10 @@
 #define R_SCRATCH BPF_REG_7
 #define R_RET BPF_REG_8
 #define R_FAULTS BPF_REG_9
+/* Until the call r8 is free: the fault mask of the arg being fetched. */
+#define R_FAULT BPF_REG_8
+
+_Static_assert(SPEC_ARGS_MAX <= 64, "one bit per arg in the sample's u64 fault word");
 
 /* Wrapper stack: a pointer read lands at fp-8, map keys sit at fp-16, and
  * a computed location's DWARF stack grows down from fp-24. */
@@ -145,39 +149,60 @@ static int read_helper(enum probe_target t, bool str)
 }
 
 /*
+ * Faults are recorded without a branch.  A conditional jump after each read
+ * gives the verifier two states to walk from there on, and it walks every
+ * combination: 15 args at -O0 took it past its million instructions.
+ *
+ * The probe-read helpers return 0 or -errno (the _str ones the length, or
+ * -errno) and zero their destination when they fail, so r0 s>> 63 is all
+ * ones exactly on a fault; OR-ed into r8 it is the arg's fault mask.  Every
+ * later read of the same arg goes to r3 | r8: after a fault that is ~0, an
+ * address no read succeeds at (user reads refuse it as a kernel address,
+ * kernel reads land in the unmapped hole at the top of the address space),
+ * so the arg's final read faults too and the helper leaves its slot zeroed
+ * instead of filled from an address computed from a zeroed pointer.
+ *
  * A read of the address in r3.  Kernel probes meet user pointers too (a
  * syscall's buffer): there the helper is chosen by the address, kernel
- * addresses having the top bit set on x86-64.
+ * addresses having the top bit set on x86-64.  *nreads counts the arg's
+ * reads so far.
  */
-static void emit_read(struct insn_buf *b, enum probe_target t, bool str)
+static void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t *nreads)
 {
+	bool first = !(*nreads)++;
+
+	if (!first)
+		emit(b, ALU64_REG(BPF_OR, BPF_REG_3, R_FAULT));
 	if (t == TARGET_USER) {
 		emit(b, CALL_HELPER(read_helper(t, str)));
-		return;
+	} else {
+		emit(b, JMP_IMM(BPF_JSLT, BPF_REG_3, 0, 2));
+		emit(b, CALL_HELPER(str ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user));
+		emit(b, JMP_A(1));
+		emit(b, CALL_HELPER(read_helper(t, str)));
 	}
-	emit(b, JMP_IMM(BPF_JSLT, BPF_REG_3, 0, 2));
-	emit(b, CALL_HELPER(str ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user));
-	emit(b, JMP_A(1));
-	emit(b, CALL_HELPER(read_helper(t, str)));
+	if (str)
+		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_0, -1));	/* a length of 0 is a fault too */
+	emit(b, ALU64_IMM(BPF_ARSH, BPF_REG_0, 63));
+	emit(b, first ? MOV64_REG(R_FAULT, BPF_REG_0) : ALU64_REG(BPF_OR, R_FAULT, BPF_REG_0));
 }
 
-/* r3 = *(u64 *)r3, through fp-8; *fault gets the jump taken when the read fails. */
-static void read_pointer(struct insn_buf *b, enum probe_target t, size_t *fault)
+/* r3 = *(u64 *)r3, through fp-8 (0 when the read faults). */
+static void read_pointer(struct insn_buf *b, enum probe_target t, size_t *nreads)
 {
 	emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
 	emit(b, MOV64_IMM(BPF_REG_2, 8));
-	emit_read(b, t, false);
-	*fault = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+	emit_read(b, t, false, nreads);
 	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
 }
 
 /*
  * A computed location: DWARF's stack machine on the BPF stack, the result
- * left in r3.  A deref that faults jumps to the arg's fault path.
+ * left in r3.  A deref that faults pushes 0 (and marks the arg).
  */
 static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a,
-		     size_t *faults, size_t *nf)
+		     size_t *nreads)
 {
 	static const int alu[] = {
 		[FOP_ADD] = BPF_ADD, [FOP_SUB] = BPF_SUB, [FOP_MUL] = BPF_MUL, [FOP_DIV] = BPF_DIV,
@@ -237,7 +262,7 @@ static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct f
 			break;
 		case FOP_DEREF:
 			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
-			read_pointer(b, w->target, &faults[(*nf)++]);
+			read_pointer(b, w->target, nreads);
 			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, FP_EXPR(d - 1)));
 			break;
 		case FOP_DIV:
@@ -267,7 +292,7 @@ static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct f
 			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
 			d--;
 		}
-		if (d < 1 || d > FETCH_EXPR_MAX_DEPTH || *nf >= 60)
+		if (d < 1 || d > FETCH_EXPR_MAX_DEPTH)
 			return -EINVAL;
 	}
 	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
@@ -275,14 +300,15 @@ static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct f
 }
 
 /*
- * One arg into its slot of the scratch sample (r7); on a fault, its bit in
- * r9.  The address being walked is kept in r3 (the read helpers' third
- * argument).
+ * One arg into its slot of the scratch sample (r7); if one of its reads
+ * faulted, its bit in r9 and a zeroed slot.  The address being walked is
+ * kept in r3 (the read helpers' third argument).  Straight-line code: see
+ * emit_read().
  */
 static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a,
 		     size_t idx, uint32_t slot, uint32_t slot_size)
 {
-	size_t faults[64], nf = 0, skip;
+	size_t nreads = 0;
 
 	if (a->base == FETCH_CONST && a->final == FINAL_INT) {
 		load_direct(b, BPF_REG_0, a);
@@ -308,7 +334,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 
 	if (a->base == FETCH_EXPR && a->final == FINAL_INT) {
 		/* a computed value: r3, at the variable's size and sign */
-		if (emit_expr(b, w, a, faults, &nf))
+		if (emit_expr(b, w, a, &nreads))
 			return -EINVAL;
 		if (a->offset)
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
@@ -317,6 +343,12 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 			emit(b, ALU64_IMM(a->is_signed ? BPF_ARSH : BPF_RSH, BPF_REG_3, 64 - 8 * a->size));
 		} else {
 			normalize(b, BPF_REG_3, a);
+		}
+		if (nreads) {
+			/* computed from a zeroed read, the value is not 0: r3 &= ~mask */
+			emit(b, MOV64_REG(BPF_REG_1, R_FAULT));
+			emit(b, ALU64_IMM(BPF_XOR, BPF_REG_1, -1));
+			emit(b, ALU64_REG(BPF_AND, BPF_REG_3, BPF_REG_1));
 		}
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_3, slot));
 		goto done;
@@ -345,7 +377,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		break;
 	case FETCH_EXPR:
 	case FETCH_MEM_EXPR:
-		if (emit_expr(b, w, a, faults, &nf))
+		if (emit_expr(b, w, a, &nreads))
 			return -EINVAL;
 		break;
 	}
@@ -353,49 +385,44 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
 
 	for (size_t i = 0; i < a->nderefs; i++) {
-		read_pointer(b, w->target, &faults[nf++]);
+		read_pointer(b, w->target, &nreads);
 		if (a->derefs[i])
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->derefs[i]));
-		if (nf >= 60)
-			return -EINVAL;
 	}
 
 	if (a->final == FINAL_STRING && a->base != FETCH_REG && a->base != FETCH_CONST &&
 	    a->base != FETCH_EXPR) {
 		/* r3 is where the char pointer is: read it */
-		read_pointer(b, w->target, &faults[nf++]);
+		read_pointer(b, w->target, &nreads);
 	}
 	emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, slot));
 	if (a->final == FINAL_STRING) {
 		emit(b, MOV64_IMM(BPF_REG_2, slot_size));
-		emit_read(b, w->target, true);
-		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JSLE, BPF_REG_0, 0, 0));
+		emit_read(b, w->target, true, &nreads);
 	} else {
 		emit(b, MOV64_IMM(BPF_REG_2, a->size));
-		emit_read(b, w->target, false);
-		faults[nf++] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0));
+		emit_read(b, w->target, false, &nreads);
 		if (a->final == FINAL_INT) {
+			/* a faulted read left 0 in the slot, which stays 0 */
 			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
 			normalize(b, BPF_REG_0, a);
 			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
 		}
 	}
 done:
-	if (!nf)
-		return 0;	/* nothing can fault: no fault path (it would be unreachable) */
-	skip = jump_fwd(b, JMP_A(0));
-	/* the fault path: the arg's bit, a zeroed slot */
-	for (size_t i = 0; i < nf; i++)
-		patch(b, faults[i]);
-	if (idx < 31) {
-		emit(b, ALU64_IMM(BPF_OR, R_FAULTS, 1 << idx));
-	} else {
-		emit_ld_imm64(b, BPF_REG_0, 0, 1ULL << idx);
-		emit(b, ALU64_REG(BPF_OR, R_FAULTS, BPF_REG_0));
-	}
-	emit(b, ST_MEM(BPF_DW, R_SCRATCH, slot, 0));
-	patch(b, skip);
+	if (!nreads)
+		return 0;	/* nothing read, nothing can fault */
+	/*
+	 * The mask (0 or ~0) becomes the arg's bit in r9, by shifts: the
+	 * verifier forks its state on "mask &= constant" (a [-1, 0] scalar
+	 * ANDed with a constant), which would double the states per arg again.
+	 */
+	if (idx < 63)
+		emit(b, ALU64_IMM(BPF_RSH, R_FAULT, 63));
+	if (idx)
+		emit(b, ALU64_IMM(BPF_LSH, R_FAULT, idx));
+	emit(b, ALU64_REG(BPF_OR, R_FAULTS, R_FAULT));
 	return 0;
 }
 
@@ -503,6 +530,9 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 
 	if (w->ninsts > 256)
 		return -E2BIG;
+	for (size_t i = 0; i < w->ninsts; i++)
+		if (w->insts[i].nargs > SPEC_ARGS_MAX)
+			return -E2BIG;	/* the fault word has a bit for each */
 	emit(b, MOV64_REG(R_CTX, BPF_REG_1));
 	if (w->pids_fd >= 0)
 		pid_filter(b, w->pids_fd, &fail_filter);

@@ -37,7 +37,7 @@ struct sample_layout {
 	uint32_t total;		/* sample bytes */
 };
 
-#define SAMPLE_FAULTS_OFF 48	/* u64 bitmap: arg i faulted */
+#define SAMPLE_FAULTS_OFF 48	/* u64 bitmap: arg i faulted (hence SPEC_ARGS_MAX) */
 #define SAMPLE_ARGS_OFF 56
 #define SPEC_STR_MAX 128
 #define SPEC_BYTES_MAX 1024

@@ -246,6 +246,8 @@ static int check_spec(struct vt_program *p)
 		return rc;
 	}
 	rc = probe_resolve(p->spec, NULL, &p->res, &err);
+	for (size_t i = 0; !rc && i < p->res.ninsts; i++)
+		rc = spec_check_nargs(p->spec, p->res.insts[i].nargs, &err);
 	if (rc) {
 		spec_error_print(where, p->sec, &err);
 		return rc;

@@ -378,6 +378,10 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 		start = p;
 		while (*p && !isspace((unsigned char)*p))
 			p++;
+		if (s->nargs == SPEC_ARGS_MAX)
+			return spec_fail(err, start - text, p - start, "too many args: an event fetches at "
+					 "most %d (one fault bit each in the sample's 64-bit word); "
+					 "split them over two events", SPEC_ARGS_MAX);
 		na = realloc(s->args, (s->nargs + 1) * sizeof(*na));
 		if (!na)
 			return -ENOMEM;
@@ -398,6 +402,30 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 				    "fetch $retval, @GLOBALs, or probe a line before the return");
 	}
 	return 0;
+}
+
+int spec_check_nargs(const struct spec *s, size_t nfetched, struct spec_error *err)
+{
+	int first = -1, last = -1;
+
+	if (nfetched <= SPEC_ARGS_MAX)
+		return 0;
+	/* only an expansion makes more args than were written: underline them all */
+	for (size_t i = 0; i < s->nargs; i++) {
+		const struct spec_arg *a = &s->args[i];
+
+		if (a->kind != EXPR_PARAMS && a->kind != EXPR_VARS)
+			continue;
+		if (first < 0)
+			first = a->col;
+		last = a->col + a->len;
+	}
+	spec_fail(err, first, last - first, "too many args: these make %zu, and an event fetches "
+		  "at most %d (one fault bit each in the sample's 64-bit word); name the args instead",
+		  nfetched, SPEC_ARGS_MAX);
+	if (first < 0)
+		err->col = err->len = 0;	/* no expansion to point at: the spec as a whole */
+	return -E2BIG;
 }
 
 static int parse_tracepoint(struct spec *s, const char *text, const char *p, struct spec_error *err)

@@ -96,6 +96,12 @@ struct spec {
 	size_t nargs;
 };
 
+/*
+ * At most this many args per event: a sample says which of its args
+ * faulted in one 64-bit word (bpf/prologue.h), one bit per arg.
+ */
+#define SPEC_ARGS_MAX 64
+
 struct spec_error {
 	int col;		/* where in the spec */
 	int len;		/* how many columns to underline */
@@ -105,6 +111,13 @@ struct spec_error {
 /* 0, or -EINVAL with err filled. */
 int spec_parse(const char *text, struct spec *spec, struct spec_error *err);
 void spec_free(struct spec *spec);
+
+/*
+ * -E2BIG with err filled when $params or $vars made nfetched args out of
+ * the spec's, more than SPEC_ARGS_MAX; else 0.  (The parser refuses more
+ * than SPEC_ARGS_MAX written args itself.)
+ */
+int spec_check_nargs(const struct spec *spec, size_t nfetched, struct spec_error *err);
 
 /* "u32", "string", ... */
 const char *spec_type_name(enum spec_type t);
