@@ -450,6 +450,76 @@ int btf_resolve(const struct spec *s, struct probe_resolved *out, struct spec_er
 	return rc;
 }
 
+/*
+ * The integer a tracepoint field is declared as ("int dfd", "off_t offset"):
+ * its size and sign, 0 if known.  The format's own size and signed: flag
+ * describe the slot, which can be wider and say unsigned: every syscall
+ * argument is stored as an unsigned long (sys_enter_openat's "int dfd" is
+ * "size:8; signed:0"), and printing that says dfd=4294967196 for AT_FDCWD.
+ */
+static int tp_decl_int(const char *decl, uint32_t *size, bool *is_signed)
+{
+	char buf[128], *tok, *save = NULL, *name = NULL;
+	int n_long = 0, n_short = 0, n_char = 0, n_int = 0, n_signed = 0, n_unsigned = 0, other = 0;
+	bool is_enum = false;
+	const struct btf *btf;
+	const struct btf_type *t;
+	int id;
+
+	snprintf(buf, sizeof(buf), "%s", decl);
+	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (!strcmp(tok, "const") || !strcmp(tok, "volatile"))
+			continue;
+		if (!strcmp(tok, "long"))
+			n_long++;
+		else if (!strcmp(tok, "short"))
+			n_short++;
+		else if (!strcmp(tok, "char"))
+			n_char++;
+		else if (!strcmp(tok, "int"))
+			n_int++;
+		else if (!strcmp(tok, "signed") || !strcmp(tok, "__signed__"))
+			n_signed++;
+		else if (!strcmp(tok, "unsigned"))
+			n_unsigned++;
+		else if (!strcmp(tok, "enum") && !is_enum)
+			is_enum = true;
+		else if (!other++)
+			name = tok;
+	}
+	if (!other && !is_enum) {
+		/* C's own integer types, spelled any way C allows */
+		if (n_long + n_short + n_char + n_int + n_signed + n_unsigned == 0)
+			return -ENOENT;
+		*size = n_char ? 1 : n_short ? 2 : n_long ? 8 : 4;
+		*is_signed = !n_unsigned;	/* plain char is signed on x86-64 */
+		return 0;
+	}
+	if (other != 1 || n_long + n_short + n_char + n_int + n_signed + n_unsigned)
+		return -ENOENT;
+	/* a typedef (off_t, pid_t, umode_t, u32, bool) or an enum: the kernel's BTF knows it */
+	btf = vmlinux_btf();
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, name, is_enum ? BTF_KIND_ENUM : BTF_KIND_TYPEDEF);
+	if (id <= 0 && is_enum)
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_ENUM64);
+	if (id <= 0 && !is_enum)
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_INT);	/* _Bool */
+	t = id > 0 ? btf__type_by_id(btf, skip_mods(btf, id)) : NULL;
+	if (t && btf_is_int(t)) {
+		*size = t->size;
+		*is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
+		return 0;
+	}
+	if (t && (btf_is_enum(t) || btf_is_enum64(t))) {
+		*size = t->size;
+		*is_signed = btf_kflag(t);	/* BTF marks a signed enum with kflag */
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_error *err)
 {
 	struct tep_handle *tep;
@@ -547,9 +617,19 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 			a.type->elem->size = f->elementsize;
 			a.type->elem->name = strdup("elem");
 		} else if (f->size <= 8) {
+			uint32_t dsize;
+			bool dsigned;
+
 			a.final = FINAL_INT;
 			a.size = f->size;
 			a.is_signed = f->flags & TEP_FIELD_IS_SIGNED;
+			/* the declared type, when it is an integer, says what the slot holds */
+			if (!(f->flags & TEP_FIELD_IS_POINTER) && !tp_decl_int(f->type, &dsize, &dsigned) &&
+			    dsize <= (uint32_t)f->size) {
+				a.size = dsize;	/* little endian: the low bytes */
+				a.is_signed = dsigned;
+				a.type->size = dsize;
+			}
 			a.type->kind = (f->flags & TEP_FIELD_IS_POINTER) ? VK_PTR :
 				       a.is_signed ? VK_INT : VK_UINT;
 		} else {
