@@ -238,7 +238,7 @@ static void eval(const struct fetch_arg *a)
  * serve BIN: the same evaluation for many points and stops, over a pipe
  * (the oracle's vars mode compares every variable gdb reads at a stop):
  *
- *   point ID HEAD                 "addrs ADDR@FUNC ..." for "HEAD $vars", or "error MSG"
+ *   point ID HEAD                 "addrs ADDR@FUNC@LOW ..." for "HEAD $vars", or "error MSG"
  *   eval ID PID R0..R16 NAME...   NAME=VALUE per name, then "."
  *
  * Points are numbered 0, 1, ... in order; registers are hex, in DWARF order
@@ -342,37 +342,44 @@ static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, c
 }
 
 /*
- * The function whose variables $vars lists at an instance: the innermost
- * function scope at its address (an inlined one starting there, say), or
- * the instance's own function when the address is outside its ranges.
+ * The function whose variables $vars lists at an instance, "NAME@LOW": the
+ * innermost function scope at its address (an inlined one starting there,
+ * say) and the lowest address of its ranges, or the instance's own function
+ * ("NAME@0") when the address is outside its ranges.
  */
 static const char *scope_func(const struct probe_instance *in)
 {
-	static char name[256];
+	static char name[300];
 	Dwarf_Addr cu_bias;
 	Dwarf_Die *cu = dwfl_module_addrdie(served_df.mod, in->addr + served_df.bias, &cu_bias);
 	Dwarf_Die *scopes = NULL;
 	int n = cu ? dwarf_getscopes(cu, in->addr + served_df.bias - cu_bias, &scopes) : -1;
-	const char *inner = NULL;
+	Dwarf_Die *inner = NULL;
 	bool own = false;
 
 	for (int i = 0; i < n; i++) {
 		int tag = dwarf_tag(&scopes[i]);
-		Dwarf_Attribute at;
-		Dwarf_Die origin;
 		const char *fn;
 
 		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
 			continue;
 		fn = dwarf_diename(&scopes[i]);
-		if (!fn && dwarf_attr(&scopes[i], DW_AT_abstract_origin, &at) &&
-		    dwarf_formref_die(&at, &origin))
-			fn = dwarf_diename(&origin);
 		if (!inner)
-			inner = fn;
+			inner = &scopes[i];
 		own |= fn && !strcmp(fn, in->func);
 	}
-	snprintf(name, sizeof(name), "%s", own && inner ? inner : in->func);
+	if (own && inner) {
+		Dwarf_Addr base, start, end, low = (Dwarf_Addr)-1;
+		ptrdiff_t off = 0;
+
+		while ((off = dwarf_ranges(inner, off, &base, &start, &end)) > 0)
+			if (start < low)
+				low = start;
+		snprintf(name, sizeof(name), "%s@0x%" PRIx64, dwarf_diename(inner) ?: "?",
+			 low == (Dwarf_Addr)-1 ? 0 : (uint64_t)(low + cu_bias - served_df.bias));
+	} else {
+		snprintf(name, sizeof(name), "%s@0", in->func);
+	}
 	free(scopes);
 	return name;
 }
