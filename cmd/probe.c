@@ -26,11 +26,14 @@ struct probe_opts {
 enum { OPT_FUNCS = 0x100, OPT_LINES, OPT_VARS, OPT_DRY_RUN };
 
 static const struct argp_option options[] = {
-	{ "exec", 'x', "BIN", 0, "The executable or library (DWARF from it, its debuglink or build id)", 0 },
+	{ "exec", 'x', "BIN", 0, "The executable or library: a path, a library name as the dynamic loader "
+	  "finds it (libc.so.6), a command on PATH (DWARF from it, its debuglink or build id)", 0 },
 	{ "funcs", OPT_FUNCS, NULL, 0, "List the functions that can be probed (optionally matching GLOB)", 0 },
-	{ "lines", OPT_LINES, "FUNC", 0, "List FUNC's source lines that can be probed", 0 },
-	{ "vars", OPT_VARS, "POINT", 0, "List the variables at POINT (FUNC, FUNC+OFF, FUNC:RELLINE, FILE:LINE)", 0 },
-	{ "dry-run", OPT_DRY_RUN, "SPEC", 0, "Resolve SPEC and print every instance and fetch", 0 },
+	/* optional arguments, so that "--dry-run -x BIN SPEC" reads as it does in perf probe */
+	{ "lines", OPT_LINES, "FUNC", OPTION_ARG_OPTIONAL, "List FUNC's source lines that can be probed", 0 },
+	{ "vars", OPT_VARS, "POINT", OPTION_ARG_OPTIONAL,
+	  "List the variables at POINT (FUNC, FUNC+OFF, FUNC:RELLINE, FILE:LINE)", 0 },
+	{ "dry-run", OPT_DRY_RUN, "SPEC", OPTION_ARG_OPTIONAL, "Resolve SPEC and print every instance and fetch", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more", 0 },
 	{ 0 }
 };
@@ -39,9 +42,11 @@ static const char doc[] =
 	"Show what can be probed, and what a probe spec resolves to.\v"
 	"Examples:\n"
 	"  vtrace probe --funcs -x ./app 'handle_*'\n"
+	"  vtrace probe --funcs -x libc.so.6 'malloc*'\n"
 	"  vtrace probe --lines handle_request -x ./app\n"
 	"  vtrace probe --vars handle_request+16 -x ./app\n"
-	"  vtrace probe --dry-run 'exec=./app;ev=handle_request req->hdr.len req->path:string'\n";
+	"  vtrace probe --dry-run 'exec=./app;ev=handle_request req->hdr.len req->path:string'\n"
+	"  vtrace probe --dry-run -x libc.so.6 'ev=malloc bytes'\n";
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -60,13 +65,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VARS: m = MODE_VARS; break;
 	case OPT_DRY_RUN: m = MODE_DRY_RUN; break;
 	case ARGP_KEY_ARG:
-		if (o->mode != MODE_FUNCS || o->arg)
+		if (o->mode == MODE_NONE || o->arg)
 			argp_error(state, "unexpected '%s'", arg);
 		o->arg = arg;
 		return 0;
 	case ARGP_KEY_END:
 		if (o->mode == MODE_NONE)
 			argp_error(state, "say what to show: --funcs, --lines, --vars or --dry-run");
+		if (!o->arg && o->mode != MODE_FUNCS)
+			argp_error(state, "%s needs its argument", o->mode == MODE_LINES ? "--lines FUNC" :
+				   o->mode == MODE_VARS ? "--vars POINT" : "--dry-run SPEC");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -78,19 +86,27 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int open_binary(const char *path, struct dwarf_file *df)
+static int open_binary(const char *name, struct dwarf_file *df)
 {
+	char msg[1024], *path;
 	int rc;
 
-	if (!path) {
+	memset(df, 0, sizeof(*df));
+	if (!name) {
 		pr_err("which binary? --lines needs -x BIN (the kernel's lines need its DWARF)");
 		return -EINVAL;
 	}
+	rc = probe_find_binary(name, &path, msg, sizeof(msg));
+	if (rc) {
+		pr_err("%s", msg);
+		return rc;
+	}
 	rc = dwarf_file_open(path, df);
-	if (rc == -ENODATA)
-		pr_err("%s has no debug info: rebuild it with -g, or install its -dbgsym package", path);
-	else if (rc)
-		pr_err("%s: %s", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+	if (rc) {
+		probe_open_error(name, path, rc, msg, sizeof(msg));
+		pr_err("%s", msg);
+	}
+	free(path);
 	return rc;
 }
 

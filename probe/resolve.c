@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 
 #include "lib/fs.h"
+#include "lib/ldpath.h"
 
 #include "probe/btf_resolve.h"
 #include "probe/dwarf.h"
@@ -149,20 +150,64 @@ static int module_path(const char *name, char *out, size_t size)
 	return rc;
 }
 
+/* Underlines exec=NAME in the spec; a -x name is not in it. */
+static void exec_fail(const struct spec *s, const char *binary, struct spec_error *err)
+{
+	const char *in_spec = binary ? NULL : strstr(s->text, "exec=");
+
+	err->col = in_spec ? in_spec - s->text + 5 : 0;
+	err->len = in_spec ? (int)strlen(s->exec) : 0;
+}
+
+int probe_find_binary(const char *name, char **path, char *msg, size_t size)
+{
+	struct strbuf searched = STRBUF_INIT;
+	int rc = binary_lookup(name, path, &searched);
+
+	if (rc == -ENOENT)
+		snprintf(msg, size, "no %s '%s' in %s, nor in the current directory; give its path",
+			 library_name(name) ? "library" : "command", name, searched.buf);
+	else if (rc)
+		snprintf(msg, size, "%s: %s", name, strerror(-rc));
+	strbuf_release(&searched);
+	return rc;
+}
+
+void probe_open_error(const char *name, const char *path, int rc, char *msg, size_t size)
+{
+	if (rc == -ENODATA)
+		snprintf(msg, size, "%s has no debug info: rebuild it with -g, or install its -dbgsym "
+			 "package (found through .gnu_debuglink and /usr/lib/debug/.build-id)", path);
+	else if (rc == -ENOEXEC && strcmp(name, path))
+		/* the shell would run it, but a script has no code to probe */
+		snprintf(msg, size, "'%s' is %s, which is not an ELF file (a script?): give the path of "
+			 "the program it runs", name, path);
+	else
+		snprintf(msg, size, "%s: %s", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+}
+
 int probe_resolve(const struct spec *s, const char *binary, struct probe_resolved *out,
 		  struct spec_error *err)
 {
 	struct dwarf_file df;
-	const char *path = binary ? binary : s->exec;
+	char *found = NULL;
+	const char *path;
 	char modpath[4096];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (s->point == POINT_TP)
 		return tp_resolve(s, out, err);
-	if (s->point == POINT_RAW_TP || (!path && !s->module))
+	if (s->point == POINT_RAW_TP || (!binary && !s->exec && !s->module))
 		return btf_resolve(s, out, err);
-	if (!path) {
+	if (binary || s->exec) {
+		rc = probe_find_binary(binary ? binary : s->exec, &found, err->msg, sizeof(err->msg));
+		if (rc) {
+			exec_fail(s, binary, err);
+			return rc;
+		}
+		path = found;
+	} else {
 		if (module_path(s->module, modpath, sizeof(modpath))) {
 			const char *in_spec = strstr(s->text, "module=");
 
@@ -177,33 +222,26 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 	rc = dwarf_file_open(path, &df);
 	if (rc == -ENODATA && !needs_dwarf(s)) {
 		dwarf_file_close(&df);
-		return symbol_resolve(s, path, out, err);
+		rc = symbol_resolve(s, path, out, err);
+		goto out;
 	}
 	if (rc) {
-		/* Underline exec=PATH in the spec; a -x path is not in it. */
-		const char *in_spec = binary ? NULL : strstr(s->text, "exec=");
-
-		err->col = in_spec ? in_spec - s->text + 5 : 0;
-		err->len = in_spec ? (int)strlen(path) : 0;
-		if (rc == -ENODATA)
-			snprintf(err->msg, sizeof(err->msg), "%s has no debug info: rebuild it with -g, or "
-				 "install its -dbgsym package (found through .gnu_debuglink and "
-				 "/usr/lib/debug/.build-id)", path);
-		else
-			snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
-				 rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+		exec_fail(s, binary, err);
+		probe_open_error(binary ? binary : s->exec ? s->exec : path, path, rc, err->msg,
+				 sizeof(err->msg));
 		dwarf_file_close(&df);
-		return rc;
+		goto out;
 	}
 	rc = dwarf_resolve(&df, s, out, err);
 	if (rc == -ENOENT && !needs_dwarf(s)) {
-		/* Debug info that does not cover the function (libc's, say): the
-		 * symbol table may; if not, the DWARF error is the better one. */
+		/* Debug info that does not cover the function (an assembly one,
+		 * say): the symbol table may; if not, the DWARF error is the better one. */
 		struct spec_error sym_err;
 
 		if (!symbol_resolve(s, path, out, &sym_err)) {
 			dwarf_file_close(&df);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 	}
 	if (!rc) {
@@ -211,5 +249,7 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 		out->target = s->module && !binary && !s->exec ? TARGET_KERNEL : TARGET_USER;
 	}
 	dwarf_file_close(&df);
+out:
+	free(found);
 	return rc;
 }

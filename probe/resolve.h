@@ -2,6 +2,8 @@
 #ifndef VTRACE_RESOLVE_H
 #define VTRACE_RESOLVE_H
 
+#include <stddef.h>
+
 #include "probe/fetch.h"
 #include "probe/spec.h"
 
@@ -14,5 +16,16 @@
  */
 int probe_resolve(const struct spec *spec, const char *binary, struct probe_resolved *out,
 		  struct spec_error *err);
+
+/*
+ * The file a binary's name means (exec=NAME, -x NAME): a path as given, a
+ * library as the dynamic loader finds it, a command as the shell finds it
+ * on PATH (lib/ldpath.h).  0 and *path (malloc'd); else -errno and msg
+ * says what was searched.
+ */
+int probe_find_binary(const char *name, char **path, char *msg, size_t size);
+
+/* The message for dwarf_file_open()'s rc on path, which name was looked up as. */
+void probe_open_error(const char *name, const char *path, int rc, char *msg, size_t size);
 
 #endif
