@@ -4,25 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/emit.h"
 #include "bpf/insn.h"
 #include "bpf/prologue.h"
 #include "vtrace_sample.h"
-
-/* Registers the wrapper keeps across the call (callee-saved in BPF). */
-#define R_CTX BPF_REG_6
-#define R_SCRATCH BPF_REG_7
-#define R_RET BPF_REG_8
-#define R_FAULTS BPF_REG_9
-/* Until the call r8 is free: the fault mask of the arg being fetched. */
-#define R_FAULT BPF_REG_8
-
-_Static_assert(SPEC_ARGS_MAX <= 64, "one bit per arg in the sample's u64 fault word");
-
-/* Wrapper stack: a pointer read lands at fp-8, map keys sit at fp-16, and
- * a computed location's DWARF stack grows down from fp-24. */
-#define FP_TMP (-8)
-#define FP_KEY (-16)
-#define FP_EXPR(depth) (-24 - 8 * (depth))
 
 int pt_regs_offset(int reg)
 {
@@ -38,7 +23,7 @@ int pt_regs_offset(int reg)
 	return reg >= 0 && reg < DREG_NUM ? off[reg] : -1;
 }
 
-static void emit(struct insn_buf *b, struct bpf_insn insn)
+void emit(struct insn_buf *b, struct bpf_insn insn)
 {
 	if (b->err)
 		return;
@@ -56,7 +41,7 @@ static void emit(struct insn_buf *b, struct bpf_insn insn)
 	b->v[b->n++] = insn;
 }
 
-static void emit_ld_imm64(struct insn_buf *b, int reg, int src, uint64_t v)
+void emit_ld_imm64(struct insn_buf *b, int reg, int src, uint64_t v)
 {
 	emit(b, LD_IMM64_LO(reg, src, v));
 	emit(b, LD_IMM64_HI(v));
@@ -69,13 +54,13 @@ void insn_buf_free(struct insn_buf *b)
 }
 
 /* A forward jump whose target is set later by patch(). */
-static size_t jump_fwd(struct insn_buf *b, struct bpf_insn insn)
+size_t jump_fwd(struct insn_buf *b, struct bpf_insn insn)
 {
 	emit(b, insn);
 	return b->n - 1;
 }
 
-static void patch(struct insn_buf *b, size_t at)
+void patch(struct insn_buf *b, size_t at)
 {
 	if (!b->err)
 		b->v[at].off = b->n - at - 1;
@@ -167,7 +152,7 @@ static int read_helper(enum probe_target t, bool str)
  * addresses having the top bit set on x86-64.  *nreads counts the arg's
  * reads so far.
  */
-static void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t *nreads)
+void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t *nreads)
 {
 	bool first = !(*nreads)++;
 
@@ -188,115 +173,13 @@ static void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t 
 }
 
 /* r3 = *(u64 *)r3, through fp-8 (0 when the read faults). */
-static void read_pointer(struct insn_buf *b, enum probe_target t, size_t *nreads)
+void read_pointer(struct insn_buf *b, enum probe_target t, size_t *nreads)
 {
 	emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
 	emit(b, MOV64_IMM(BPF_REG_2, 8));
 	emit_read(b, t, false, nreads);
 	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
-}
-
-/*
- * A computed location: DWARF's stack machine on the BPF stack, the result
- * left in r3.  A deref that faults pushes 0 (and marks the arg).
- */
-static int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a,
-		     size_t *nreads)
-{
-	static const int alu[] = {
-		[FOP_ADD] = BPF_ADD, [FOP_SUB] = BPF_SUB, [FOP_MUL] = BPF_MUL, [FOP_DIV] = BPF_DIV,
-		[FOP_MOD] = BPF_MOD, [FOP_AND] = BPF_AND, [FOP_OR] = BPF_OR, [FOP_XOR] = BPF_XOR,
-		[FOP_SHL] = BPF_LSH, [FOP_SHR] = BPF_RSH, [FOP_SHRA] = BPF_ARSH,
-	};
-	int d = 0;
-
-	if (w->target == TARGET_RAW_TP || w->target == TARGET_TP)
-		return -EINVAL;
-	for (size_t i = 0; i < a->nops; i++) {
-		const struct fetch_op *op = &a->ops[i];
-
-		switch (op->kind) {
-		case FOP_REG:
-			if (pt_regs_offset(op->reg) < 0)
-				return -EINVAL;
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, R_CTX, pt_regs_offset(op->reg)));
-			if (op->arg) {
-				emit_ld_imm64(b, BPF_REG_2, 0, op->arg);
-				emit(b, ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
-			}
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
-			break;
-		case FOP_CONST:
-			emit_ld_imm64(b, BPF_REG_1, 0, op->arg);
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
-			break;
-		case FOP_PLUS_CONST:
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 1)));
-			emit_ld_imm64(b, BPF_REG_2, 0, op->arg);
-			emit(b, ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
-			break;
-		case FOP_NEG:
-		case FOP_NOT:
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 1)));
-			if (op->kind == FOP_NEG)
-				emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			else
-				emit(b, ALU64_IMM(BPF_XOR, BPF_REG_1, -1));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
-			break;
-		case FOP_DUP:
-		case FOP_OVER:
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - (op->kind == FOP_DUP ? 1 : 2))));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d++)));
-			break;
-		case FOP_DROP:
-			d--;
-			break;
-		case FOP_SWAP:
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 1)));
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 2)));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, FP_EXPR(d - 1)));
-			break;
-		case FOP_DEREF:
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
-			read_pointer(b, w->target, nreads);
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, FP_EXPR(d - 1)));
-			break;
-		case FOP_DIV:
-			/*
-			 * DWARF divides signed, BPF (before cpu v4) unsigned: divide
-			 * the magnitudes, then give the quotient the sign the
-			 * operands' signs make.
-			 */
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
-			emit(b, MOV64_REG(BPF_REG_4, BPF_REG_1));
-			emit(b, ALU64_REG(BPF_XOR, BPF_REG_4, BPF_REG_2));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_1, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_2, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_2, 0, 0, 0));
-			emit(b, ALU64_REG(BPF_DIV, BPF_REG_1, BPF_REG_2));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_4, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
-			d--;
-			break;
-		default:	/* binary: the two on top, the result in their place */
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
-			emit(b, ALU64_REG(alu[op->kind], BPF_REG_1, BPF_REG_2));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
-			d--;
-		}
-		if (d < 1 || d > FETCH_EXPR_MAX_DEPTH)
-			return -EINVAL;
-	}
-	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
-	return 0;
 }
 
 /*
@@ -310,6 +193,12 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 {
 	size_t nreads = 0;
 
+	if (a->base == FETCH_UNAVAILABLE) {
+		/* optimized out at this instance: its bit, a zeroed slot */
+		mark_unavailable(b, idx);
+		emit(b, ST_MEM(BPF_DW, R_SCRATCH, slot, 0));
+		return 0;
+	}
 	if (a->base == FETCH_CONST && a->final == FINAL_INT) {
 		load_direct(b, BPF_REG_0, a);
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
@@ -334,7 +223,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 
 	if (a->base == FETCH_EXPR && a->final == FINAL_INT) {
 		/* a computed value: r3, at the variable's size and sign */
-		if (emit_expr(b, w, a, &nreads))
+		if (emit_expr(b, w, a, idx, &nreads))
 			return -EINVAL;
 		if (a->offset)
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
@@ -356,6 +245,8 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 
 	/* the first address (or, for FETCH_REG/CONST strings, the pointer) into r3 */
 	switch (a->base) {
+	case FETCH_UNAVAILABLE:
+		break;	/* handled above */
 	case FETCH_CONST:
 		emit_ld_imm64(b, BPF_REG_3, 0, a->value);
 		break;
@@ -377,7 +268,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		break;
 	case FETCH_EXPR:
 	case FETCH_MEM_EXPR:
-		if (emit_expr(b, w, a, &nreads))
+		if (emit_expr(b, w, a, idx, &nreads))
 			return -EINVAL;
 		break;
 	}
@@ -472,6 +363,7 @@ static int fetch_body(struct insn_buf *b, const struct wrapper *w, size_t i, siz
 	const struct probe_instance *in = &w->insts[i];
 
 	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
+	emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_UNAVAIL_OFF, 0));
 	for (size_t j = 0; j < in->nargs; j++) {
 		int rc = fetch_one(b, w, &in->args[j], j, w->layout->off[j], w->layout->size[j]);
 
@@ -545,7 +437,12 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 		rc = per_instance(b, w, fetch_body, bad);
 		if (rc)
 			return rc;
-		/* r2: did any fetch fault; r3..r5: the first three args, zero on a fault */
+		/*
+		 * r2: did any fetch fault, or find its value unavailable; r3..r5:
+		 * the first three args, zero then
+		 */
+		emit(b, LDX_MEM(BPF_DW, BPF_REG_0, R_SCRATCH, SAMPLE_UNAVAIL_OFF));
+		emit(b, ALU64_REG(BPF_OR, BPF_REG_0, R_FAULTS));
 		emit(b, MOV64_IMM(BPF_REG_2, 0));
 		for (size_t j = 0; j < 3; j++) {
 			if (j < l->nargs && w->insts[0].args[j].final == FINAL_INT)
@@ -553,7 +450,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 			else
 				emit(b, MOV64_IMM(BPF_REG_3 + j, 0));
 		}
-		emit(b, JMP_IMM(BPF_JEQ, R_FAULTS, 0, 4));
+		emit(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 4));
 		emit(b, MOV64_IMM(BPF_REG_2, 1));
 		emit(b, MOV64_IMM(BPF_REG_3, 0));
 		emit(b, MOV64_IMM(BPF_REG_4, 0));
@@ -572,6 +469,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 		lookup_scratch(b, w, &fail_lookup2);
 		per_instance(b, w, reload_body, bad);
 		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_FAULTS_OFF, 0));
+		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_UNAVAIL_OFF, 0));
 	} else {
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, R_FAULTS, SAMPLE_FAULTS_OFF));
 	}
@@ -579,7 +477,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	/* the header */
 	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, probe_id), w->probe_id));
 	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, kind), VTRACE_SAMPLE_ARGS));
-	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, flags), 0));
+	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, flags), VTRACE_SAMPLE_F_UNAVAIL));
 	emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, tid)));
 	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));

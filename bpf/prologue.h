@@ -29,7 +29,7 @@
  * events that are recorded.
  */
 
-/* Where each arg lives in the sample (after struct vtrace_sample and the fault word). */
+/* Where each arg lives in the sample (after struct vtrace_sample, the fault and unavailable words). */
 struct sample_layout {
 	size_t nargs;
 	uint32_t *off;		/* from the start of the sample */
@@ -38,7 +38,8 @@ struct sample_layout {
 };
 
 #define SAMPLE_FAULTS_OFF 48	/* u64 bitmap: arg i faulted (hence SPEC_ARGS_MAX) */
-#define SAMPLE_ARGS_OFF 56
+#define SAMPLE_UNAVAIL_OFF 56	/* u64 bitmap: arg i unavailable at this hit */
+#define SAMPLE_ARGS_OFF 64
 #define SPEC_STR_MAX 128
 #define SPEC_BYTES_MAX 1024
 
@@ -52,6 +53,7 @@ struct wrapper {
 	int rb_fd;
 	int lost_fd;
 	int pids_fd;		/* -1: no pid filter */
+	int entry_fd;		/* registers saved at function entries (entry values); -1: none */
 };
 
 struct insn_buf {

@@ -73,6 +73,7 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		.rb_fd = loading->rb_fd,
 		.lost_fd = loading->lost_fd,
 		.pids_fd = loading->filter ? loading->pids_fd : -1,
+		.entry_fd = loading->entry.map_fd,
 	};
 	struct insn_buf b = { 0 };
 	size_t bad = 0;
@@ -151,6 +152,7 @@ void session_init(struct session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->rb_fd = s->lost_fd = s->pids_fd = s->scratch_fd = -1;
+	entry_probes_init(&s->entry);
 	s->rb_size = 16 << 20;
 	register_handlers();
 }
@@ -572,6 +574,12 @@ static int create_maps(struct session *s)
 		if (s->pids_fd < 0)
 			return -errno;
 	}
+	for (size_t i = 0; i < s->nprogs && s->entry.map_fd < 0; i++)
+		if (s->progs[i]->spec && entry_probes_needed(&s->progs[i]->res)) {
+			s->entry.map_fd = entry_map_create();
+			if (s->entry.map_fd < 0)
+				return s->entry.map_fd;
+		}
 	/* one scratch sample per spec program (programs of a kind do not nest on a CPU) */
 	{
 		__u32 value = 0;
@@ -752,6 +760,16 @@ int session_attach(struct session *s)
 		p->links = calloc(n, sizeof(*p->links));
 		if (!p->links)
 			return -ENOMEM;
+		if (p->spec) {
+			/* the entries first: a call that starts after the probe is attached has them */
+			int err = entry_probes_attach(&s->entry, &p->res, s->filter ? s->pids_fd : -1);
+
+			if (err) {
+				pr_err("%s: cannot attach the entry probes program '%s' (%s) needs: %s",
+				       p->obj->src, bpf_program__name(p->prog), p->sec, strerror(-err));
+				return err;
+			}
+		}
 		for (size_t k = 0; k < n; k++) {
 			struct bpf_link *l;
 
@@ -810,6 +828,7 @@ void session_close(struct session *s)
 	}
 	for (int i = 0; i < 2; i++)
 		bpf_link__destroy(s->own_links[i]);
+	entry_probes_close(&s->entry);
 	bpf_object__close(s->own);
 	for (size_t i = 0; i < s->nobjs; i++) {
 		struct vt_object *o = s->objs[i];

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 
+#include "bpf/entry.h"
 #include "bpf/prologue.h"
 #include "bpf/rewrite.h"
 #include "lib/printfmt.h"
@@ -56,6 +57,7 @@ struct session {
 	int rb_fd, lost_fd, pids_fd, scratch_fd;
 	struct bpf_object *own;
 	struct bpf_link *own_links[2];
+	struct entry_probes entry;	/* entry values' companion probes */
 	bool loaded;
 };
 

@@ -131,6 +131,8 @@ static int dry_run(const char *text, const char *binary)
 	}
 	printf("%s: %zu instance%s in %s%s\n", spec.event, r.ninsts, r.ninsts == 1 ? "" : "s",
 	       r.binary ? r.binary : "the kernel", r.ret ? " (return probe)" : "");
+	if (r.note)
+		printf("note: %s\n", r.note);
 	for (size_t i = 0; i < r.ninsts; i++) {
 		struct probe_instance *in = &r.insts[i];
 

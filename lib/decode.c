@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,9 @@
 #include "lib/output.h"
 #include "vtrace_sample.h"
 
-/* Where a spec sample keeps its fault bits (see bpf/prologue.h). */
+/* Where a spec sample keeps its fault and unavailable bits (see bpf/prologue.h). */
 #define FAULTS_OFF 48
+#define UNAVAIL_OFF 56
 
 static const struct {
 	const char *name;
@@ -133,16 +135,22 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 static int spec_args(struct decoder *d, const struct decode_probe *p, struct strbuf *sb,
 		     const char *data, size_t size, bool json)
 {
-	uint64_t faults;
+	uint64_t faults, unavail = 0;
+	uint16_t flags;
 
 	(void)d;
 	if (size < p->args_size || size < FAULTS_OFF + 8)
 		return -EINVAL;
 	memcpy(&faults, data + FAULTS_OFF, sizeof(faults));
+	memcpy(&flags, data + offsetof(struct vtrace_sample, flags), sizeof(flags));
+	/* older data files have no unavailable word: their args start right after the faults */
+	if ((flags & VTRACE_SAMPLE_F_UNAVAIL) && size >= UNAVAIL_OFF + 8)
+		memcpy(&unavail, data + UNAVAIL_OFF, sizeof(unavail));
 	for (size_t i = 0; i < p->nargs; i++) {
 		const struct decode_arg *a = &p->args[i];
 		const char *slot = data + a->off;
 		bool fault = i < 64 && (faults >> i) & 1;
+		bool gone = i < 64 && (unavail >> i) & 1;
 
 		if (a->off + a->size > size)
 			return -EINVAL;
@@ -151,7 +159,7 @@ static int spec_args(struct decoder *d, const struct decode_probe *p, struct str
 				strbuf_addch(sb, ',');
 			strbuf_add_json_string(sb, a->name, (size_t)-1);
 			strbuf_addch(sb, ':');
-			if (fault)
+			if (fault || gone)
 				strbuf_addstr(sb, "null");
 			else if (a->kind == DECODE_STRING)
 				strbuf_add_json_string(sb, slot, a->size);
@@ -164,7 +172,9 @@ static int spec_args(struct decoder *d, const struct decode_probe *p, struct str
 		if (i)
 			strbuf_addch(sb, ' ');
 		strbuf_addf(sb, "%s=", a->name);
-		if (fault)
+		if (gone)
+			strbuf_addstr(sb, "(unavailable)");
+		else if (fault)
 			strbuf_addstr(sb, "(fault)");
 		else if (a->kind == DECODE_STRING)
 			strbuf_add_escaped(sb, slot, a->size, 1);

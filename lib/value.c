@@ -232,3 +232,35 @@ void value_type_free(struct value_type *t)
 	free(t->name);
 	free(t);
 }
+
+struct value_type *value_type_dup(const struct value_type *t)
+{
+	struct value_type *d;
+
+	if (!t)
+		return NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	*d = *t;
+	d->name = t->name ? strdup(t->name) : NULL;
+	d->elem = value_type_dup(t->elem);
+	d->fields = t->nfields ? calloc(t->nfields, sizeof(*d->fields)) : NULL;
+	d->enums = t->nenums ? calloc(t->nenums, sizeof(*d->enums)) : NULL;
+	for (uint32_t i = 0; d->fields && i < t->nfields; i++) {
+		d->fields[i] = t->fields[i];
+		d->fields[i].name = t->fields[i].name ? strdup(t->fields[i].name) : NULL;
+		d->fields[i].type = value_type_dup(t->fields[i].type);
+	}
+	for (uint32_t i = 0; d->enums && i < t->nenums; i++) {
+		d->enums[i] = t->enums[i];
+		d->enums[i].name = strdup(t->enums[i].name);
+	}
+	if ((t->nfields && !d->fields) || (t->nenums && !d->enums)) {
+		d->nfields = d->fields ? d->nfields : 0;
+		d->nenums = d->enums ? d->nenums : 0;
+		value_type_free(d);
+		return NULL;
+	}
+	return d;
+}

@@ -48,6 +48,7 @@ void value_print_fields(struct strbuf *sb, const struct value_type *t, const voi
  * chars and char arrays, enum names, objects for structs, arrays. */
 void value_print_json(struct strbuf *sb, const struct value_type *t, const void *data, size_t len);
 void value_type_free(struct value_type *t);
+struct value_type *value_type_dup(const struct value_type *t);
 
 /* Reads an integer of size bytes (1, 2, 4, 8), sign-extended when asked. */
 uint64_t value_load_int(const void *p, uint32_t size, int is_signed);

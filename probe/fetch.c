@@ -85,6 +85,8 @@ static const char *const op_names[] = {
 	[FOP_AND] = "&", [FOP_OR] = "|", [FOP_XOR] = "^", [FOP_SHL] = "<<", [FOP_SHR] = ">>",
 	[FOP_SHRA] = "s>>", [FOP_NEG] = "neg", [FOP_NOT] = "not", [FOP_DUP] = "dup",
 	[FOP_DROP] = "drop", [FOP_SWAP] = "swap", [FOP_OVER] = "over", [FOP_DEREF] = "deref",
+	[FOP_UDIV] = "u/", [FOP_SMOD] = "s%", [FOP_EQ] = "==", [FOP_NE] = "!=", [FOP_LT] = "<",
+	[FOP_GT] = ">", [FOP_LE] = "<=", [FOP_GE] = ">=", [FOP_ABS] = "abs", [FOP_ROT] = "rot",
 };
 
 /* The expression in postfix: "[%rsi 7 % 1 +]". */
@@ -102,6 +104,16 @@ static void describe_ops(struct strbuf *sb, const struct fetch_arg *a)
 			strbuf_addf(sb, "%lld", (long long)op->arg);
 		else if (op->kind == FOP_PLUS_CONST)
 			strbuf_addf(sb, "%+lld", (long long)op->arg);
+		else if (op->kind == FOP_DEREF_SIZE)
+			strbuf_addf(sb, "deref%lld", (long long)op->arg * 8);
+		else if (op->kind == FOP_EXT)
+			strbuf_addf(sb, "%c%lld", op->reg ? 's' : 'u', (long long)op->arg * 8);
+		else if (op->kind == FOP_PICK)
+			strbuf_addf(sb, "pick%lld", (long long)op->arg);
+		else if (op->kind == FOP_ENTRY_REG)
+			strbuf_addf(sb, "entry(%%%s)", dwarf_reg_name(op->reg));
+		else if (op->kind >= FOP_LT && op->kind <= FOP_GE && op->reg)
+			strbuf_addf(sb, "u%s", op_names[op->kind]);
 		else
 			strbuf_addstr(sb, op_names[op->kind]);
 	}
@@ -123,6 +135,7 @@ void probe_resolved_free(struct probe_resolved *r)
 	free(r->binary);
 	free(r->tp_system);
 	free(r->tp_format);
+	free(r->note);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -155,6 +168,9 @@ void fetch_arg_describe(struct strbuf *sb, const struct fetch_arg *a)
 	snprintf(sz, sizeof(sz), "%c%u", a->hex ? 'x' : a->is_signed ? 's' : 'u', a->size * 8);
 	strbuf_addf(sb, "%s = ", a->name);
 	switch (a->base) {
+	case FETCH_UNAVAILABLE:
+		strbuf_addstr(sb, "(unavailable: optimized out here)");
+		break;
 	case FETCH_CONST:
 		strbuf_addf(sb, "%lld", (long long)a->value);
 		break;

@@ -33,6 +33,7 @@ enum fetch_base {
 	FETCH_CONST,
 	FETCH_EXPR,		/* value = the expression's result (+ offset)        */
 	FETCH_MEM_EXPR,		/* addr  = the expression's result + offset           */
+	FETCH_UNAVAILABLE,	/* optimized out at this instance (others have it)   */
 };
 
 /*
@@ -48,6 +49,14 @@ enum fetch_op_kind {
 	FOP_PLUS_CONST,		/* top += arg */
 	FOP_DUP, FOP_DROP, FOP_SWAP, FOP_OVER,
 	FOP_DEREF,		/* top = *(u64 *)top */
+	FOP_DEREF_SIZE,		/* top = *(arg bytes *)top, zero-extended */
+	FOP_EXT,		/* top = top truncated to arg bytes, sign-extended if reg */
+	FOP_UDIV, FOP_SMOD,	/* unsigned division, signed remainder (typed operands) */
+	FOP_EQ, FOP_NE, FOP_LT, FOP_GT, FOP_LE, FOP_GE,	/* 1 or 0; unsigned if reg */
+	FOP_ABS,
+	FOP_PICK,		/* push the entry arg below the top (0: the top) */
+	FOP_ROT,		/* the top three: a b c -> c a b (c on top before) */
+	FOP_ENTRY_REG,		/* push the value reg had at the function's entry */
 };
 
 struct fetch_op {
@@ -56,7 +65,7 @@ struct fetch_op {
 	int64_t arg;
 };
 
-#define FETCH_EXPR_MAX_OPS 16
+#define FETCH_EXPR_MAX_OPS 48
 #define FETCH_EXPR_MAX_DEPTH 8
 
 /* DWARF register numbers on x86-64 (the psABI's), which fetches use. */
@@ -91,6 +100,16 @@ struct fetch_arg {
 	uint8_t bit_size;
 	bool hex;		/* x8..x64 */
 	struct value_type *type;	/* for printing */
+	/*
+	 * FOP_ENTRY_REG: registers saved by a companion probe at the entry of
+	 * the function the probe is in, found again by thread and frame: the
+	 * CFA, which at the probe is cfa_reg + cfa_off (from CFI).
+	 */
+	bool uses_entry;
+	uint64_t entry_func;	/* link-time address of that function's entry */
+	uint64_t entry_file_offset;
+	int cfa_reg;
+	int64_t cfa_off;
 };
 
 struct probe_instance {
@@ -121,6 +140,7 @@ struct probe_resolved {
 	bool tp_raw;		/* no args named: the sample carries the raw record */
 	struct probe_instance *insts;
 	size_t ninsts;
+	char *note;		/* for the user at start: args unavailable at some instances */
 };
 
 void fetch_arg_free(struct fetch_arg *a);

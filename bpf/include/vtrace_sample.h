@@ -23,6 +23,9 @@ enum vtrace_sample_kind {
 	VTRACE_SAMPLE_ARGS = 3,		/* a spec probe's fetched args */
 };
 
+/* flags: a spec sample (VTRACE_SAMPLE_ARGS) has an unavailable word after its fault word */
+#define VTRACE_SAMPLE_F_UNAVAIL 0x1
+
 struct vtrace_sample {
 	__u32 probe_id;
 	__u16 kind;

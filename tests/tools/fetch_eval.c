@@ -115,6 +115,28 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 				return -1;
 			st[d - 1] = x;
 			break;
+		case FOP_DEREF_SIZE:
+			x = 0;
+			if (read_mem(st[d - 1], &x, op->arg))
+				return -1;
+			st[d - 1] = x;
+			break;
+		case FOP_EXT: {
+			unsigned sh = 64 - 8 * op->arg;
+
+			st[d - 1] = op->reg ? (uint64_t)((int64_t)(st[d - 1] << sh) >> sh) : (st[d - 1] << sh) >> sh;
+			break;
+		}
+		case FOP_ABS: st[d - 1] = (int64_t)st[d - 1] < 0 ? -st[d - 1] : st[d - 1]; break;
+		case FOP_PICK: st[d] = st[d - 1 - op->arg]; d++; break;
+		case FOP_ROT:
+			x = st[d - 1];
+			st[d - 1] = st[d - 2];
+			st[d - 2] = st[d - 3];
+			st[d - 3] = x;
+			break;
+		case FOP_ENTRY_REG:
+			return -2;	/* the stop alone does not have it: vtrace's entry probe does */
 		default:
 			x = st[--d];
 			switch (op->kind) {
@@ -131,6 +153,24 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 			case FOP_SHL: st[d - 1] <<= x; break;
 			case FOP_SHR: st[d - 1] >>= x; break;
 			case FOP_SHRA: st[d - 1] = (uint64_t)((int64_t)st[d - 1] >> x); break;
+			case FOP_UDIV: st[d - 1] = x ? st[d - 1] / x : 0; break;
+			case FOP_SMOD:
+				st[d - 1] = x ? (uint64_t)((int64_t)st[d - 1] % (int64_t)x) : st[d - 1];
+				break;
+			case FOP_EQ: st[d - 1] = st[d - 1] == x; break;
+			case FOP_NE: st[d - 1] = st[d - 1] != x; break;
+			case FOP_LT:
+				st[d - 1] = op->reg ? st[d - 1] < x : (int64_t)st[d - 1] < (int64_t)x;
+				break;
+			case FOP_GT:
+				st[d - 1] = op->reg ? st[d - 1] > x : (int64_t)st[d - 1] > (int64_t)x;
+				break;
+			case FOP_LE:
+				st[d - 1] = op->reg ? st[d - 1] <= x : (int64_t)st[d - 1] <= (int64_t)x;
+				break;
+			case FOP_GE:
+				st[d - 1] = op->reg ? st[d - 1] >= x : (int64_t)st[d - 1] >= (int64_t)x;
+				break;
 			}
 		}
 	}
@@ -141,9 +181,13 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 static void eval(const struct fetch_arg *a)
 {
 	uint64_t addr = 0, v = 0;
+	int rc;
 
 	printf("%s=", a->name);
 	switch (a->base) {
+	case FETCH_UNAVAILABLE:
+		printf("(unavailable)\n");
+		return;
 	case FETCH_CONST:
 		v = a->value;
 		break;
@@ -151,8 +195,8 @@ static void eval(const struct fetch_arg *a)
 		v = regs[a->reg] + a->offset;
 		break;
 	case FETCH_EXPR:
-		if (eval_ops(a, &v)) {
-			printf("(fault)\n");
+		if ((rc = eval_ops(a, &v))) {
+			printf(rc == -2 ? "(entry)\n" : "(fault)\n");
 			return;
 		}
 		v += a->offset;
@@ -161,8 +205,8 @@ static void eval(const struct fetch_arg *a)
 	case FETCH_MEM_PC:
 	case FETCH_MEM_EXPR:
 		if (a->base == FETCH_MEM_EXPR) {
-			if (eval_ops(a, &addr)) {
-				printf("(fault)\n");
+			if ((rc = eval_ops(a, &addr))) {
+				printf(rc == -2 ? "(entry)\n" : "(fault)\n");
 				return;
 			}
 		} else {
