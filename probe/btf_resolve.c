@@ -316,6 +316,9 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 		switch (sa->kind) {
 		case EXPR_PARAMS:
 		case EXPR_VARS:
+			if (s->has_offset && s->offset && !raw_tp)
+				return spec_fail(err, sa->col, sa->len, "without DWARF the parameters are only "
+						 "known at the function's entry, not at +%lu", s->offset);
 			for (__u16 p = skip; p < btf_vlen(proto) && !rc; p++) {
 				struct spec_arg one = { 0 };
 
@@ -406,6 +409,39 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 	return rc;
 }
 
+/*
+ * The kernel is read through BTF, never its DWARF (Debian's is an 858 MB
+ * package): BTF has functions and types but no line table and no variable
+ * locations.  A point that needs them is refused here, rather than probed
+ * at the function's entry as if the line or file had not been written.
+ */
+static int btf_point(const struct spec *s, struct spec_error *err)
+{
+	static const char what[] = "vtrace reads the kernel through BTF (no line table, no source files)";
+	int end = s->point_col + s->point_len;
+
+	switch (s->point) {
+	case POINT_LINE:
+		return spec_fail(err, s->point_col, s->point_len, "a source line needs the kernel's DWARF, "
+				 "and %s: probe FUNC, FUNC+OFF or FUNC%%return (or a module with "
+				 "debug info through module=)", what);
+	case POINT_ADDR:
+		return spec_fail(err, s->point_col, s->point_len, "an address needs the kernel's DWARF "
+				 "to name its function: probe FUNC+OFF");
+	default:
+		break;
+	}
+	if (s->has_relline)
+		return spec_fail(err, s->suffix_col, end - s->suffix_col, "':%ld' is a line of %s, and "
+				 "%s: probe %s, %s+OFF or %s%%return (or a module with debug info "
+				 "through module=)", s->line, s->func, what, s->func, s->func, s->func);
+	if (s->file)
+		return spec_fail(err, s->file_col - 1, strlen(s->file) + 1, "'@%s' picks %s by its "
+				 "source file, which needs the kernel's DWARF, and %s: drop '@%s'",
+				 s->file, s->func, what, s->file);
+	return 0;
+}
+
 int btf_resolve(const struct spec *s, struct probe_resolved *out, struct spec_error *err)
 {
 	const struct btf *btf = vmlinux_btf();
@@ -419,9 +455,11 @@ int btf_resolve(const struct spec *s, struct probe_resolved *out, struct spec_er
 	if (!btf)
 		return spec_fail(err, 0, 0, "this kernel has no BTF (/sys/kernel/btf/vmlinux): kernel probes "
 			    "need BTF, or DWARF through module=");
-	if (s->point != POINT_FUNC && !raw_tp)
-		return spec_fail(err, s->point_col, s->point_len, "without DWARF a kernel probe point is "
-			    "FUNC, FUNC+OFF or FUNC%%return");
+	if (!raw_tp) {
+		rc = btf_point(s, err);
+		if (rc)
+			return rc;
+	}
 	snprintf(name, sizeof(name), raw_tp ? "__bpf_trace_%s" : "%s", s->func);
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 	if (id <= 0) {
