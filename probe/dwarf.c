@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <elfutils/libdw.h>
 
+#include "probe/dwarf_index.h"
 #include "probe/dwarf_int.h"
 
 static char *debuginfo_path;
@@ -50,6 +51,7 @@ int dwarf_file_open(const char *path, struct dwarf_file *df)
 
 void dwarf_file_close(struct dwarf_file *df)
 {
+	dw_index_free(df->index);
 	if (df->dwfl)
 		dwfl_end(df->dwfl);
 	free(df->path);
@@ -66,6 +68,21 @@ int dw_scopes_at(struct candidate *cd, Dwarf_Die **scopes)
 	if (n > 0)
 		free(*scopes);
 	return dwarf_getscopes_die(&cd->fn, scopes);
+}
+
+/*
+ * dw_scopes_at() from the function index: libdw's dwarf_getscopes() walks
+ * the whole unit from its root for every call, which a function inlined
+ * a thousand times into LTO units pays a thousand times.
+ */
+int dw_scopes_in(struct dwarf_file *df, struct candidate *cd, Dwarf_Die **scopes)
+{
+	const struct dw_index *ix;
+	int n = 0;
+
+	if (!dw_index_get(df, &ix))
+		n = dw_index_scopes_at(ix, &cd->fn, cd->addr, scopes);
+	return n ? n : dw_scopes_at(cd, scopes);
 }
 
 char *die_func_name(Dwarf_Die *fn)
@@ -122,7 +139,7 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 		in->addr = cd->addr;
 		in->inlined = cd->inlined;
 		in->func = die_func_name(&cd->fn);
-		die_entry(&cd->fn, &entry);
+		dw_instance_pc(&cd->fn, &entry);
 		in->func_offset = cd->addr - entry;
 		in->file_offset = file_offset(df, cd->addr);
 		line = dwarf_getsrc_die(&cd->cu, cd->addr);
@@ -133,7 +150,7 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 			dwarf_lineno(line, &in->src_line);
 		}
 		/* For %return the args are fetched as the function returns: only $retval and globals. */
-		x.nscopes = dw_scopes_at(cd, &x.scopes);
+		x.nscopes = dw_scopes_in(df, cd, &x.scopes);
 		if (x.nscopes <= 0) {
 			rc = spec_fail(err, s->point_col, s->point_len, "no scope information at 0x%llx",
 				  (unsigned long long)cd->addr);

@@ -8,6 +8,8 @@
 #include "probe/fetch.h"
 #include "probe/spec.h"
 
+struct dw_index;
+
 /* A binary's debug info, found in it, through .gnu_debuglink, or by build id. */
 struct dwarf_file {
 	char *path;
@@ -18,6 +20,7 @@ struct dwarf_file {
 	Dwarf_CFI *cfi;
 	Dwarf_Addr cfi_bias;
 	Elf *elf;		/* the code (for instruction boundaries) */
+	struct dw_index *index;	/* every function instance, built on first use */
 };
 
 /* 0; -ENOENT (no file), -ENOEXEC (not ELF), -ENODATA (no DWARF). */

@@ -68,6 +68,8 @@ void dw_search_cu(Dwarf_Die *cu, void *arg);
 bool dw_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_Die *fn, bool *inlined);
 int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidates *c,
 		       struct spec_error *err);
+int dw_find_func(struct func_search *fs);
+bool dw_instance_pc(Dwarf_Die *fn, Dwarf_Addr *pc);
 
 /* dwarf_args.c */
 struct arg_ctx {
@@ -87,6 +89,7 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 
 /* dwarf.c */
 int dw_scopes_at(struct candidate *cd, Dwarf_Die **scopes);
+int dw_scopes_in(struct dwarf_file *df, struct candidate *cd, Dwarf_Die **scopes);
 char *die_func_name(Dwarf_Die *fn);
 
 #endif

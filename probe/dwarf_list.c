@@ -11,59 +11,69 @@
 #include <string.h>
 #include <elfutils/libdw.h>
 
+#include "probe/dwarf_index.h"
 #include "probe/dwarf_int.h"
-
-struct list_ctx {
-	const char *glob;
-	struct strbuf *out;
-	char **seen;
-	size_t nseen;
-};
-
-static int list_func_cb(Dwarf_Die *fn, void *arg)
-{
-	struct list_ctx *lc = arg;
-	const char *name = dwarf_diename(fn);
-	Dwarf_Addr entry;
-	char **ns;
-
-	if (!name || (lc->glob && fnmatch(lc->glob, name, 0)))
-		return DWARF_CB_OK;
-	if (!dwarf_func_inline(fn) && !die_entry(fn, &entry))
-		return DWARF_CB_OK;
-	for (size_t i = 0; i < lc->nseen; i++)
-		if (!strcmp(lc->seen[i], name))
-			return DWARF_CB_OK;
-	ns = realloc(lc->seen, (lc->nseen + 1) * sizeof(*ns));
-	if (!ns)
-		return DWARF_CB_ABORT;
-	lc->seen = ns;
-	lc->seen[lc->nseen++] = strdup(name);
-	return DWARF_CB_OK;
-}
-
-static void list_cu(Dwarf_Die *cu, void *arg)
-{
-	dwarf_getfuncs(cu, list_func_cb, arg, 0);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct names {
+	char **v;
+	size_t n;
+	const char *glob;
+};
+
+static int add_name(struct names *ns, const char *name, size_t len)
+{
+	char *s = strndup(name, len), **nv;
+
+	if (!s)
+		return -ENOMEM;
+	if (ns->glob && fnmatch(ns->glob, s, 0)) {
+		free(s);
+		return 0;
+	}
+	nv = realloc(ns->v, (ns->n + 1) * sizeof(*nv));
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	ns->v = nv;
+	ns->v[ns->n++] = s;
+	return 0;
+}
+
+static int add_dwarf_name(const char *name, void *arg)
+{
+	return add_name(arg, name, strlen(name));
+}
+
+/*
+ * Each name a probe can be put on once: every function with code (or
+ * inlined copies) in the DWARF, and the ELF symbols naming one of them
+ * (malloc for __libc_malloc, fopen for fopen@@GLIBC_2.2.5).
+ */
 int dwarf_list_funcs(struct dwarf_file *df, const char *glob, struct strbuf *out)
 {
-	struct list_ctx lc = { .glob = glob, .out = out };
+	const struct dw_index *ix;
+	struct names ns = { .glob = glob };
+	int rc = dw_index_get(df, &ix);
 
-	dw_for_each_cu(df, list_cu, &lc);
-	qsort(lc.seen, lc.nseen, sizeof(*lc.seen), cmp_str);
-	for (size_t i = 0; i < lc.nseen; i++) {
-		strbuf_addf(out, "%s\n", lc.seen[i]);
-		free(lc.seen[i]);
-	}
-	free(lc.seen);
-	return 0;
+	if (!rc)
+		rc = dw_index_each_name(ix, add_dwarf_name, &ns);
+	for (size_t i = 0; !rc && i < ix->nsyms; i++)
+		rc = add_name(&ns, ix->syms[i].name, ix->syms[i].len);
+	if (!rc)
+		qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str);
+	for (size_t i = 0; i < ns.n; i++)
+		if (!rc && (!i || strcmp(ns.v[i], ns.v[i - 1])))
+			strbuf_addf(out, "%s\n", ns.v[i]);
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	return rc;
 }
 
 int dwarf_list_lines(struct dwarf_file *df, const char *func, struct strbuf *out)
@@ -71,11 +81,11 @@ int dwarf_list_lines(struct dwarf_file *df, const char *func, struct strbuf *out
 	struct spec s = { .func = (char *)func, .point = POINT_FUNC, .inlines = false };
 	struct candidates c = { 0 };
 	struct func_search fs = { .df = df, .spec = &s, .out = &c };
+	int rc = dw_find_func(&fs);
 
-	dw_for_each_cu(df, dw_search_cu, &fs);
-	if (!c.n) {
+	if (rc || !c.n) {
 		free(c.v);
-		return -ENOENT;
+		return rc ? rc : -ENOENT;
 	}
 	for (size_t i = 0; i < c.n; i++) {
 		Dwarf_Addr low = c.v[i].addr, high = 0, base, start, end;
@@ -169,11 +179,11 @@ int dwarf_list_vars(struct dwarf_file *df, const struct spec *s, struct strbuf *
 		char *fname = die_func_name(&c.v[i].fn);
 		Dwarf_Addr entry = c.v[i].addr;
 
-		die_entry(&c.v[i].fn, &entry);
+		dw_instance_pc(&c.v[i].fn, &entry);
 		strbuf_addf(out, "%s+%llu at 0x%llx%s:\n", fname, (unsigned long long)(c.v[i].addr - entry),
 			    (unsigned long long)c.v[i].addr, c.v[i].inlined ? " (inlined)" : "");
 		free(fname);
-		x.nscopes = dw_scopes_at(&c.v[i], &x.scopes);
+		x.nscopes = dw_scopes_in(df, &c.v[i], &x.scopes);
 		if (x.nscopes > 0)
 			dw_each_visible(&x, false, list_var_cb, &vl);
 		free(x.scopes);

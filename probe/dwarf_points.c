@@ -12,6 +12,7 @@
 #include <string.h>
 #include <elfutils/libdw.h>
 
+#include "probe/dwarf_index.h"
 #include "probe/dwarf_int.h"
 
 int cand_add(struct candidates *c, Dwarf_Die *fn, Dwarf_Die *cu, Dwarf_Addr addr, bool inlined)
@@ -122,68 +123,104 @@ static int prologue_end(Dwarf_Die *cu, Dwarf_Addr low, Dwarf_Addr high, Dwarf_Ad
 	return 0;
 }
 
+/* The lowest address of an instance's first piece of code (DW_AT_ranges may list empty ones). */
+static bool die_low(Dwarf_Die *fn, Dwarf_Addr *low)
+{
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+
+	if (dwarf_lowpc(fn, low) == 0)
+		return true;
+	while ((off = dwarf_ranges(fn, off, &base, &start, &end)) > 0)
+		if (end > start) {
+			*low = start;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Where a function instance is entered, as DWARF says: DW_AT_entry_pc (an
+ * address, or in DWARF 5 a constant offset from the low pc), else the low
+ * pc, else the start of the first range (DW_AT_ranges without an entry pc:
+ * gcc's hot/.cold split lists the hot part, whose start is the entry,
+ * first; gdb's BLOCK_ENTRY_PC is the same rule).
+ */
 bool die_entry(Dwarf_Die *fn, Dwarf_Addr *entry)
 {
-	return dwarf_entrypc(fn, entry) == 0 || dwarf_lowpc(fn, entry) == 0;
-}
+	Dwarf_Attribute a;
+	Dwarf_Addr low;
+	Dwarf_Word off;
 
-static int inline_cb(Dwarf_Die *inst, void *arg)
-{
-	struct func_search *fs = arg;
-	Dwarf_Addr entry;
-	Dwarf_Die cu;
-
-	if (!die_entry(inst, &entry))
-		return DWARF_CB_OK;
-	if (!dwarf_diecu(inst, &cu, NULL, NULL))
-		return DWARF_CB_OK;
-	fs->err = cand_add(fs->out, inst, &cu, entry, true);
-	return fs->err ? DWARF_CB_ABORT : DWARF_CB_OK;
-}
-
-static int func_cb(Dwarf_Die *fn, void *arg)
-{
-	struct func_search *fs = arg;
-	const char *name = dwarf_diename(fn);
-	Dwarf_Addr entry;
-
-	if (!name || strcmp(name, fs->spec->func) || !cu_matches_file(fn, fs->spec->file))
-		return DWARF_CB_OK;
-	if (dwarf_func_inline(fn)) {
-		/* An abstract instance: each inlined copy is its own address. */
-		if (fs->spec->inlines && !fs->spec->ret && !fs->spec->has_offset)
-			dwarf_func_inline_instances(fn, inline_cb, fs);
-		else
-			fs->found_abstract++;
-		return fs->err ? DWARF_CB_ABORT : DWARF_CB_OK;
+	if (dwarf_attr(fn, DW_AT_entry_pc, &a)) {
+		if (dwarf_formaddr(&a, entry) == 0)
+			return true;
+		if (dwarf_formudata(&a, &off) == 0 && die_low(fn, &low)) {
+			*entry = low + off;
+			return true;
+		}
 	}
-	if (!die_entry(fn, &entry))
-		return DWARF_CB_OK;	/* a declaration */
-	fs->err = cand_add(fs->out, fn, &fs->cu, entry, false);
-	return fs->err ? DWARF_CB_ABORT : DWARF_CB_OK;
+	return die_low(fn, entry);
 }
 
-/* Out-of-line copies of inlined functions: subprograms with an abstract origin. */
-static void find_concrete_origins(struct func_search *fs, Dwarf_Die *die, int depth)
+/*
+ * Where a probe on an instance goes: its entry, when that is code of the
+ * instance.  gcc gives some inlined copies an entry pc outside their own
+ * ranges (an empty range marks it, after code that was scheduled before
+ * it): their code starts at their first range, where gdb breaks.
+ */
+bool dw_instance_pc(Dwarf_Die *fn, Dwarf_Addr *pc)
 {
-	Dwarf_Die child;
+	if (!die_entry(fn, pc))
+		return false;
+	return dwarf_haspc(fn, *pc) == 1 || die_low(fn, pc);
+}
 
-	if (depth > 3 || dwarf_child(die, &child))
-		return;
-	do {
-		Dwarf_Attribute a;
-		Dwarf_Die origin;
-		Dwarf_Addr entry;
-		const char *name;
+static int add_instance(const struct dw_fn *fn, void *arg)
+{
+	struct func_search *fs = arg;
+	Dwarf_Die die = fn->die, cu;
 
-		if (dwarf_tag(&child) != DW_TAG_subprogram ||
-		    !dwarf_attr(&child, DW_AT_abstract_origin, &a) || !dwarf_formref_die(&a, &origin))
-			continue;
-		name = dwarf_diename(&origin);
-		if (name && !strcmp(name, fs->spec->func) && cu_matches_file(&origin, fs->spec->file) &&
-		    die_entry(&child, &entry))
-			cand_add(fs->out, &child, &fs->cu, entry, false);
-	} while (dwarf_siblingof(&child, &child) == 0);
+	if (!cu_matches_file(&die, fs->spec->file))
+		return 0;
+	if (fn->inlined && (!fs->spec->inlines || fs->spec->ret || fs->spec->has_offset)) {
+		fs->found_abstract++;	/* an inlined copy has no return and no own +OFF */
+		return 0;
+	}
+	if (!dwarf_diecu(&die, &cu, NULL, NULL))
+		return 0;
+	return cand_add(fs->out, &die, &cu, fn->entry, fn->inlined);
+}
+
+/*
+ * Every instance of fs->spec->func, from the index: the DWARF copies so
+ * named (out-of-line, clones, inlined), then the out-of-line functions
+ * that an ELF symbol of that name enters (an alias names the function at
+ * its address, not its inlined copies, as gdb's break ALIAS).
+ */
+int dw_find_func(struct func_search *fs)
+{
+	const struct dw_index *ix;
+	size_t first, n;
+	int rc;
+
+	rc = dw_index_get(fs->df, &ix);
+	if (rc)
+		return rc;
+	rc = dw_index_each_named(ix, fs->spec->func, add_instance, fs);
+	if (rc)
+		return rc;
+	n = dw_index_syms(ix, fs->spec->func, &first);
+	for (size_t i = 0; i < n; i++) {
+		size_t at, m = dw_index_at(ix, ix->syms[first + i].addr, &at);
+
+		for (size_t k = 0; k < m; k++) {
+			rc = add_instance(&ix->fns[ix->by_entry[at + k]], fs);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 void dw_for_each_cu(struct dwarf_file *df, void (*cb)(Dwarf_Die *cu, void *arg), void *arg)
@@ -198,15 +235,6 @@ void dw_for_each_cu(struct dwarf_file *df, void (*cb)(Dwarf_Die *cu, void *arg),
 			cb(&cu, arg);
 		off = next;
 	}
-}
-
-void dw_search_cu(Dwarf_Die *cu, void *arg)
-{
-	struct func_search *fs = arg;
-
-	fs->cu = *cu;
-	dwarf_getfuncs(cu, func_cb, fs, 0);
-	find_concrete_origins(fs, cu, 0);
 }
 
 /* Does the instruction stream of the function containing addr have one starting at addr? */
@@ -418,7 +446,7 @@ int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidate
 		return spec_fail(err, s->point_col, s->point_len, "not a DWARF probe point");
 	}
 
-	dw_for_each_cu(df, dw_search_cu, &fs);
+	fs.err = dw_find_func(&fs);
 	if (fs.err)
 		return fs.err;
 	if (!c->n) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,8 +49,15 @@ int elf_machine(const char *path, int *machine)
 	return err;
 }
 
+size_t elf_sym_name_len(const char *name)
+{
+	return strcspn(name, "@");
+}
+
 static int find_in_symtab(Elf *elf, Elf_Scn *scn, const char *name, GElf_Sym *out)
 {
+	size_t want = strlen(name);
+	bool other_version = false;
 	GElf_Shdr sh;
 	Elf_Data *data;
 	size_t n;
@@ -68,12 +76,51 @@ static int find_in_symtab(Elf *elf, Elf_Scn *scn, const char *name, GElf_Sym *ou
 		    !sym.st_value)
 			continue;
 		s = elf_strptr(elf, sh.sh_link, sym.st_name);
-		if (s && !strcmp(s, name)) {
+		if (!s || elf_sym_name_len(s) != want || strncmp(s, name, want))
+			continue;
+		/* "name" and "name@@V" are the default; a "name@V" only if nothing else is */
+		if (!s[want] || s[want + 1] == '@') {
 			*out = sym;
 			return 0;
 		}
+		if (!other_version)
+			*out = sym;
+		other_version = true;
 	}
-	return -ENOENT;
+	return other_version ? 0 : -ENOENT;
+}
+
+int elf_each_func_symbol(Elf *elf, int (*cb)(const char *name, uint64_t addr, void *arg), void *arg)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *s;
+			int rc;
+
+			if (!gelf_getsym(data, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+			    sym.st_shndx == SHN_UNDEF || !sym.st_value)
+				continue;
+			s = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!s || !*s)
+				continue;
+			rc = cb(s, sym.st_value, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 int elf_func_offset(const char *path, const char *name, uint64_t *addr,

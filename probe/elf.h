@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <libelf.h>
 
 /* All return 0 or -errno. */
 
@@ -12,13 +13,25 @@ int elf_machine(const char *path, int *machine);
 
 /*
  * Finds function symbol name (.symtab, then .dynsym) and the file offset
- * its address maps to (what a uprobe attaches at).  -ENOENT: no such
- * function.
+ * its address maps to (what a uprobe attaches at).  A versioned symbol
+ * ("fopen@@GLIBC_2.2.5") is found by its bare name, the default version
+ * before others.  -ENOENT: no such function.
  */
 int elf_func_offset(const char *path, const char *name, uint64_t *addr,
 		    uint64_t *size, uint64_t *file_off);
 
 /* Copies the bytes of section name; -ENOENT when there is none. */
 int elf_section_bytes(const char *path, const char *name, void **data, size_t *len);
+
+/*
+ * cb(name, address, arg) for every defined function symbol (STT_FUNC; not
+ * STT_GNU_IFUNC, whose address is the resolver's) in elf's .symtab and
+ * .dynsym; names as stored, versions included.  cb's nonzero return stops
+ * the walk and is returned.
+ */
+int elf_each_func_symbol(Elf *elf, int (*cb)(const char *name, uint64_t addr, void *arg), void *arg);
+
+/* The length of a symbol's name without its "@VERSION" or "@@VERSION". */
+size_t elf_sym_name_len(const char *name);
 
 #endif

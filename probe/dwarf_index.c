@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The function index: one walk over every unit's DIE tree per opened file,
+ * instead of a search per name or per instance.  LTO output is why it
+ * walks everything: an abstract function, its out-of-line copies and its
+ * inlined copies each live in different units, tied only by
+ * DW_AT_abstract_origin references across them, so no per-CU search (nor
+ * dwarf_func_inline_instances(), which stays in one CU) finds them all.
+ */
+#include <dwarf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elfutils/libdw.h>
+
+#include "probe/dwarf_index.h"
+#include "probe/dwarf_int.h"
+#include "probe/elf.h"
+
+/* Deeper nesting than this is not real code (gdb's inline depth limits are far lower). */
+#define WALK_DEPTH 256
+
+struct builder {
+	struct dw_index *ix;
+	size_t cap, node_cap;
+	Dwarf_Off last_off;
+	bool cxx;		/* the unit's language has member functions in class bodies */
+	int err;
+};
+
+/*
+ * Names are looked up by hash: sorting tens of thousands of instances by
+ * strcmp() costs more than the walk that found them (the strings are
+ * spread over the whole of .debug_str).  FNV-1a.
+ */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+static int add_fn(struct builder *b, Dwarf_Die *die, bool inlined)
+{
+	struct dw_index *ix = b->ix;
+	const char *name = dwarf_diename(die);
+	Dwarf_Addr entry;
+
+	if (!name || !dw_instance_pc(die, &entry))
+		return 0;
+	if (ix->nfns == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 1024;
+		struct dw_fn *nv = realloc(ix->fns, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		ix->fns = nv;
+		b->cap = ncap;
+	}
+	ix->fns[ix->nfns++] = (struct dw_fn){ *die, name, entry, name_hash(name), inlined };
+	return 0;
+}
+
+/* Records die as a node under parent; its index, or DW_NO_NODE with b->err set. */
+static size_t add_node(struct builder *b, Dwarf_Die *die, size_t parent)
+{
+	struct dw_index *ix = b->ix;
+	Dwarf_Off off = dwarf_dieoffset(die);
+
+	if (ix->nnodes == b->node_cap) {
+		size_t ncap = b->node_cap ? b->node_cap * 2 : 1024;
+		struct dw_node *nv = realloc(ix->nodes, ncap * sizeof(*nv));
+
+		if (!nv) {
+			b->err = -ENOMEM;
+			return DW_NO_NODE;
+		}
+		ix->nodes = nv;
+		b->node_cap = ncap;
+	}
+	if (ix->nnodes && off <= b->last_off)
+		ix->nodes_sorted = false;
+	b->last_off = off;
+	ix->nodes[ix->nnodes] = (struct dw_node){ *die, parent };
+	return ix->nnodes++;
+}
+
+static bool has_code(Dwarf_Die *die)
+{
+	return dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges);
+}
+
+/*
+ * Functions are found under the unit, in functions (inlined copies, local
+ * functions of other languages), blocks and namespaces; C++ may define a
+ * member function inside its class.  Other subtrees (types, variables,
+ * call sites) hold none and are skipped whole.
+ */
+static void walk(struct builder *b, Dwarf_Die *parent, size_t parent_node, int depth)
+{
+	Dwarf_Die child;
+
+	if (depth > WALK_DEPTH || dwarf_child(parent, &child))
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		size_t node;
+
+		switch (tag) {
+		case DW_TAG_subprogram:
+		case DW_TAG_inlined_subroutine:
+			if (has_code(&child)) {
+				b->err = add_fn(b, &child, tag == DW_TAG_inlined_subroutine);
+				if (b->err)
+					return;
+			}
+			break;
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+			if (b->cxx)
+				break;
+			continue;
+		case DW_TAG_lexical_block:
+		case DW_TAG_namespace:
+		case DW_TAG_module:
+		case DW_TAG_try_block:
+		case DW_TAG_catch_block:
+			break;
+		default:
+			continue;
+		}
+		node = add_node(b, &child, parent_node);
+		if (b->err)
+			return;
+		walk(b, &child, node, depth + 1);
+		if (b->err)
+			return;
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static bool lang_cxx(Dwarf_Die *cu)
+{
+	int lang = dwarf_srclang(cu);
+
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14 ||
+	       lang == DW_LANG_ObjC_plus_plus;
+}
+
+/* Every unit that can hold code: compile and partial units, split units through their skeletons. */
+static int walk_units(struct builder *b, Dwarf *dbg)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie, subdie;
+	uint8_t type;
+
+	while (dwarf_get_units(dbg, cu, &cu, NULL, &type, &cudie, &subdie) == 0) {
+		Dwarf_Die *root = type == DW_UT_skeleton ? &subdie : &cudie;
+
+		if (type == DW_UT_type || type == DW_UT_split_type)
+			continue;	/* type units describe types only */
+		b->cxx = lang_cxx(root);
+		walk(b, root, add_node(b, root, DW_NO_NODE), 0);
+		if (b->err)
+			return b->err;
+	}
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b, void *arg)
+{
+	const struct dw_index *ix = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (ix->fns[i].hash != ix->fns[j].hash)
+		return ix->fns[i].hash < ix->fns[j].hash ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+static int cmp_entry(const void *a, const void *b, void *arg)
+{
+	const struct dw_index *ix = arg;
+	const struct dw_fn *x = &ix->fns[*(const size_t *)a], *y = &ix->fns[*(const size_t *)b];
+
+	if (x->entry != y->entry)
+		return x->entry < y->entry ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct dw_sym *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+struct sym_builder {
+	struct dw_index *ix;
+	size_t cap;
+};
+
+static int sym_cb(const char *name, uint64_t addr, void *arg)
+{
+	struct sym_builder *sb = arg;
+	struct dw_index *ix = sb->ix;
+	size_t first;
+
+	if (!dw_index_at(ix, addr, &first))
+		return 0;	/* not a function the DWARF describes */
+	if (ix->nsyms == sb->cap) {
+		size_t ncap = sb->cap ? sb->cap * 2 : 1024;
+		struct dw_sym *nv = realloc(ix->syms, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		ix->syms = nv;
+		sb->cap = ncap;
+	}
+	ix->syms[ix->nsyms++] = (struct dw_sym){ name, elf_sym_name_len(name), addr };
+	return 0;
+}
+
+/*
+ * The symbols of the binary and of its separate debug file: a stripped
+ * binary keeps .dynsym only, the debug file the full .symtab (local
+ * aliases such as _IO_new_fopen), and either may spell a version.
+ */
+static int collect_syms(struct dw_index *ix, struct dwarf_file *df)
+{
+	struct sym_builder sb = { .ix = ix };
+	Elf *dbg_elf = dwarf_getelf(df->dbg);
+	GElf_Ehdr eh;
+	size_t out = 0;
+	int rc = 0;
+
+	/* a relocatable object's (a kernel module's) symbols are section-relative */
+	if (!df->elf || !gelf_getehdr(df->elf, &eh) || eh.e_type == ET_REL)
+		return 0;
+	if (df->elf)
+		rc = elf_each_func_symbol(df->elf, sym_cb, &sb);
+	if (!rc && dbg_elf && dbg_elf != df->elf)
+		rc = elf_each_func_symbol(dbg_elf, sym_cb, &sb);
+	if (rc)
+		return rc;
+	qsort(ix->syms, ix->nsyms, sizeof(*ix->syms), cmp_sym);
+	for (size_t i = 0; i < ix->nsyms; i++)
+		if (!out || cmp_sym(&ix->syms[out - 1], &ix->syms[i]))
+			ix->syms[out++] = ix->syms[i];
+	ix->nsyms = out;
+	return 0;
+}
+
+void dw_index_free(struct dw_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->fns);
+	free(ix->by_name);
+	free(ix->by_entry);
+	free(ix->syms);
+	free(ix->nodes);
+	free(ix);
+}
+
+int dw_index_get(struct dwarf_file *df, const struct dw_index **out)
+{
+	struct builder b = { 0 };
+	struct dw_index *ix;
+	int rc;
+
+	if (df->index) {
+		*out = df->index;
+		return 0;
+	}
+	ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		return -ENOMEM;
+	b.ix = ix;
+	ix->nodes_sorted = true;
+	rc = walk_units(&b, df->dbg);
+	if (rc)
+		goto fail;
+	rc = -ENOMEM;
+	ix->by_name = malloc((ix->nfns + 1) * sizeof(*ix->by_name));
+	ix->by_entry = malloc((ix->nfns + 1) * sizeof(*ix->by_entry));
+	if (!ix->by_name || !ix->by_entry)
+		goto fail;
+	for (size_t i = 0; i < ix->nfns; i++) {
+		ix->by_name[i] = i;
+		if (!ix->fns[i].inlined)
+			ix->by_entry[ix->nby_entry++] = i;
+	}
+	qsort_r(ix->by_name, ix->nfns, sizeof(*ix->by_name), cmp_name, ix);
+	qsort_r(ix->by_entry, ix->nby_entry, sizeof(*ix->by_entry), cmp_entry, ix);
+	rc = collect_syms(ix, df);
+	if (rc)
+		goto fail;
+	df->index = ix;
+	*out = ix;
+	return 0;
+fail:
+	dw_index_free(ix);
+	return rc;
+}
+
+/* The first of by_name whose hash is not below h. */
+static size_t hash_lower_bound(const struct dw_index *ix, uint64_t h)
+{
+	size_t lo = 0, hi = ix->nfns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->fns[ix->by_name[mid]].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int dw_index_each_named(const struct dw_index *ix, const char *name,
+			int (*cb)(const struct dw_fn *fn, void *arg), void *arg)
+{
+	uint64_t h = name_hash(name);
+
+	for (size_t i = hash_lower_bound(ix, h); i < ix->nfns && ix->fns[ix->by_name[i]].hash == h; i++) {
+		const struct dw_fn *fn = &ix->fns[ix->by_name[i]];
+		int rc;
+
+		if (strcmp(fn->name, name))
+			continue;	/* another name with that hash */
+		rc = cb(fn, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int dw_index_each_name(const struct dw_index *ix, int (*cb)(const char *name, void *arg), void *arg)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < ix->nfns; i++) {
+		const struct dw_fn *fn = &ix->fns[ix->by_name[i]];
+		bool seen = false;
+		int rc;
+
+		if (fn->hash != ix->fns[ix->by_name[run]].hash)
+			run = i;
+		for (size_t k = run; k < i && !seen; k++)
+			seen = !strcmp(ix->fns[ix->by_name[k]].name, fn->name);
+		if (seen)
+			continue;
+		rc = cb(fn->name, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+size_t dw_index_at(const struct dw_index *ix, Dwarf_Addr addr, size_t *first)
+{
+	size_t lo = 0, hi = ix->nby_entry, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->fns[ix->by_entry[mid]].entry < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ix->nby_entry && ix->fns[ix->by_entry[end]].entry == addr; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+size_t dw_index_syms(const struct dw_index *ix, const char *name, size_t *first)
+{
+	struct dw_sym key = { name, strlen(name), 0 };
+	size_t lo = 0, hi = ix->nsyms, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_sym(&ix->syms[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ix->nsyms && ix->syms[end].len == key.len &&
+	     !memcmp(ix->syms[end].name, name, key.len); end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+static size_t node_of(const struct dw_index *ix, Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+	size_t lo = 0, hi = ix->nnodes;
+
+	if (!ix->nodes_sorted)
+		return DW_NO_NODE;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		Dwarf_Off m = dwarf_dieoffset(&ix->nodes[mid].die);
+
+		if (m == off)
+			return ix->nodes[mid].die.addr == die->addr ? mid : DW_NO_NODE;
+		if (m < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return DW_NO_NODE;
+}
+
+struct scopes {
+	Dwarf_Die *v;
+	int n, cap;
+};
+
+static int push(struct scopes *s, Dwarf_Die *die)
+{
+	if (s->n == s->cap) {
+		int ncap = s->cap ? s->cap * 2 : 16;
+		Dwarf_Die *nv = realloc(s->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	s->v[s->n++] = *die;
+	return 0;
+}
+
+/* node's parents, outward to its unit, after what s holds. */
+static int push_parents(const struct dw_index *ix, size_t node, struct scopes *s)
+{
+	int rc = 0;
+
+	for (size_t p = ix->nodes[node].parent; !rc && p != DW_NO_NODE; p = ix->nodes[p].parent)
+		rc = push(s, &ix->nodes[p].die);
+	return rc;
+}
+
+int dw_index_die_scopes(const struct dw_index *ix, Dwarf_Die *die, Dwarf_Die **scopes)
+{
+	size_t node = node_of(ix, die);
+	struct scopes s = { 0 };
+
+	if (node == DW_NO_NODE)
+		return 0;
+	if (push(&s, die) || push_parents(ix, node, &s)) {
+		free(s.v);
+		return -ENOMEM;
+	}
+	*scopes = s.v;
+	return s.n;
+}
+
+static bool is_function(int tag)
+{
+	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+}
+
+/* fn's blocks containing pc, outermost first (reversed by the caller). */
+static int inner_blocks(Dwarf_Die *fn, Dwarf_Addr pc, struct scopes *s)
+{
+	Dwarf_Die cur = *fn, child;
+	int depth = 0;
+
+	while (depth++ < WALK_DEPTH && dwarf_child(&cur, &child) == 0) {
+		bool found = false;
+
+		do {
+			int tag = dwarf_tag(&child);
+
+			if (is_function(tag) || (tag != DW_TAG_lexical_block && tag != DW_TAG_try_block &&
+						 tag != DW_TAG_catch_block))
+				continue;
+			if (dwarf_haspc(&child, pc) == 1) {
+				found = true;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+		if (!found)
+			break;
+		if (push(s, &child))
+			return -ENOMEM;
+		cur = child;
+	}
+	return 0;
+}
+
+int dw_index_scopes_at(const struct dw_index *ix, Dwarf_Die *fn, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	struct scopes s = { 0 };
+	Dwarf_Attribute a;
+	Dwarf_Die origin;
+	size_t node = node_of(ix, fn), outer = node;
+
+	if (node == DW_NO_NODE)
+		return 0;
+	if (dwarf_tag(fn) == DW_TAG_inlined_subroutine) {
+		/* an inlined copy sees what its definition sees, not its caller's locals */
+		if (!dwarf_attr(fn, DW_AT_abstract_origin, &a) || !dwarf_formref_die(&a, &origin))
+			return 0;
+		outer = node_of(ix, &origin);
+		if (outer == DW_NO_NODE)
+			return 0;
+	}
+	if (inner_blocks(fn, pc, &s))
+		goto nomem;
+	for (int i = 0; i < s.n / 2; i++) {
+		Dwarf_Die t = s.v[i];
+
+		s.v[i] = s.v[s.n - 1 - i];
+		s.v[s.n - 1 - i] = t;
+	}
+	if (push(&s, fn) || push_parents(ix, outer, &s))
+		goto nomem;
+	*scopes = s.v;
+	return s.n;
+nomem:
+	free(s.v);
+	return -ENOMEM;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_DWARF_INDEX_H
+#define VTRACE_DWARF_INDEX_H
+
+/*
+ * Every function instance of a binary, indexed once per opened file (the
+ * index lives as long as its struct dwarf_file): concrete out-of-line
+ * copies and inlined copies from every unit, named through their abstract
+ * origins wherever those live (another CU in LTO output, a partial unit),
+ * and the ELF symbols (.symtab and .dynsym of the binary and of its debug
+ * file) that name an out-of-line copy by its entry address: glibc's malloc
+ * is __libc_malloc's DWARF.  Inside the DWARF resolver only.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <elfutils/libdw.h>
+
+#include "probe/dwarf.h"
+
+struct dw_fn {
+	Dwarf_Die die;		/* DW_TAG_subprogram or DW_TAG_inlined_subroutine, with code */
+	const char *name;	/* its DW_AT_name, through abstract origins and specifications */
+	Dwarf_Addr entry;	/* where a probe goes: dw_instance_pc() */
+	uint64_t hash;		/* of name */
+	bool inlined;
+};
+
+/* A DIE the walk went into (units, functions, blocks, namespaces), for its parents. */
+struct dw_node {
+	Dwarf_Die die;
+	size_t parent;		/* index in nodes, or DW_NO_NODE for a unit */
+};
+
+#define DW_NO_NODE ((size_t)-1)
+
+struct dw_sym {
+	const char *name;	/* in the ELF string table: "fopen@@GLIBC_2.2.5" too */
+	size_t len;		/* without any "@VERSION" */
+	Dwarf_Addr addr;
+};
+
+struct dw_index {
+	struct dw_fn *fns;	/* in DWARF order */
+	size_t nfns;
+	size_t *by_name;	/* fns, sorted by name's hash (then DWARF order) */
+	size_t *by_entry;	/* the out-of-line fns, sorted by entry */
+	size_t nby_entry;
+	struct dw_sym *syms;	/* function symbols at an out-of-line fn's entry, by name */
+	size_t nsyms;
+	struct dw_node *nodes;	/* in DWARF order, */
+	size_t nnodes;
+	bool nodes_sorted;	/* which is DIE offset order (not with split units) */
+};
+
+/* The file's index, built on first use. 0, or -ENOMEM. */
+int dw_index_get(struct dwarf_file *df, const struct dw_index **out);
+void dw_index_free(struct dw_index *ix);
+
+/* cb(fn, arg) for each fn whose DWARF name is name, in DWARF order, until cb returns nonzero. */
+int dw_index_each_named(const struct dw_index *ix, const char *name,
+			int (*cb)(const struct dw_fn *fn, void *arg), void *arg);
+/* cb(name, arg) once for each DWARF name with an instance (in no order), until cb returns nonzero. */
+int dw_index_each_name(const struct dw_index *ix, int (*cb)(const char *name, void *arg), void *arg);
+/* [*first, *first + return) of ix->by_entry: the out-of-line fns entered at addr. */
+size_t dw_index_at(const struct dw_index *ix, Dwarf_Addr addr, size_t *first);
+/* [*first, *first + return) of ix->syms: the symbols spelled name (any version). */
+size_t dw_index_syms(const struct dw_index *ix, const char *name, size_t *first);
+
+/*
+ * dwarf_getscopes_die(die) from the index, without walking the unit:
+ * die and the DIEs containing it, up to its unit.  The count, 0 when die is
+ * not in the index (the caller asks libdw), or -ENOMEM.
+ */
+int dw_index_die_scopes(const struct dw_index *ix, Dwarf_Die *die, Dwarf_Die **scopes);
+
+/*
+ * The scopes visible at pc in the function instance fn, innermost first:
+ * fn's blocks that contain pc (not those of other functions inlined
+ * into it), fn, then, as dwarf_getscopes() has it, the scopes containing
+ * fn's abstract origin for an inlined copy, or fn's own for an
+ * out-of-line one.  The count, 0 when fn is not in the index, or -ENOMEM.
+ */
+int dw_index_scopes_at(const struct dw_index *ix, Dwarf_Die *fn, Dwarf_Addr pc, Dwarf_Die **scopes);
+
+#endif
