@@ -48,6 +48,10 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS)) $(O)/tests/too
 # Each target program is built by gcc and clang at -O0 and -O2.
 TARGET_VARIANTS := gcc-O0 gcc-O2 clang-O0 clang-O2
 TARGET_BINS := $(foreach v,$(TARGET_VARIANTS),$(patsubst tests/targets/%.c,$(O)/targets/%-$(v),$(TARGET_SRCS)))
+# C++ targets (tests/integration/realcode.sh): g++ and clang++ at -O0 and -O2.
+CXX_TARGET_SRCS := $(wildcard tests/targets-cxx/*.cpp)
+CXX_VARIANTS := g++-O0 g++-O2 clang++-O0 clang++-O2
+CXX_TARGET_BINS := $(foreach v,$(CXX_VARIANTS),$(patsubst tests/targets-cxx/%.cpp,$(O)/targets/%-$(v),$(CXX_TARGET_SRCS)))
 
 .PHONY: all deps demo check check-native unit integration install clean bench
 all: vtrace
@@ -115,6 +119,23 @@ $(O)/targets/%-clang-O2: tests/targets/%.c
 	$(call msg,TARGET,$@)
 	$(Q)$(CLANG) -g -O2 -o $@ $<
 
+$(O)/targets/%-g++-O0: tests/targets-cxx/%.cpp
+	@mkdir -p $(dir $@)
+	$(call msg,TARGET,$@)
+	$(Q)g++ -g -O0 -fno-omit-frame-pointer -o $@ $<
+$(O)/targets/%-g++-O2: tests/targets-cxx/%.cpp
+	@mkdir -p $(dir $@)
+	$(call msg,TARGET,$@)
+	$(Q)g++ -g -O2 -o $@ $<
+$(O)/targets/%-clang++-O0: tests/targets-cxx/%.cpp
+	@mkdir -p $(dir $@)
+	$(call msg,TARGET,$@)
+	$(Q)$(CLANG)++ -g -O0 -o $@ $<
+$(O)/targets/%-clang++-O2: tests/targets-cxx/%.cpp
+	@mkdir -p $(dir $@)
+	$(call msg,TARGET,$@)
+	$(Q)$(CLANG)++ -g -O2 -o $@ $<
+
 demo:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory vtrace examples/target
@@ -133,12 +154,12 @@ $(O)/fuzz/fuzz_spec: tests/fuzz/fuzz_spec.c probe/spec.c lib/strbuf.c lib/error.
 	$(Q)$(CLANG) -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -o $@ $^
 
 check: deps
-	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(CXX_TARGET_BINS) $(FUZZ_BINS)
 	@tests/run
 
 check-native:
 	@scripts/install-deps
-	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory vtrace $(O)/san/vtrace $(UNIT_BINS) $(TARGET_BINS) $(CXX_TARGET_BINS) $(FUZZ_BINS)
 	@tests/run --native
 
 install: vtrace

@@ -265,11 +265,14 @@ class Unreadable(Exception):
     pass
 
 
-def scope_symbols(pc, target):
-    """gdb's variables at pc in function target's scope, innermost first: the
-    blocks from the innermost up to target's (inlined or not) function block,
-    without those of functions inlined into it that start here.  (None, [])
-    when target is not a function gdb sees at pc."""
+def scope_symbols(pc, target, bias):
+    """gdb's variables at pc in the scope of target ("NAME@LOW": the function
+    named NAME whose block starts at LOW; 0: the only one so named at pc),
+    innermost first: the blocks from the innermost up to target's (inlined or
+    not) function block, without those of functions inlined into it that
+    start here.  (gdb's innermost function, None) when gdb has no such scope."""
+    target, low = target.rsplit("@", 1)
+    low = int(low, 16)
     try:
         b = gdb.block_for_pc(pc)
     except RuntimeError:
@@ -278,8 +281,10 @@ def scope_symbols(pc, target):
     while b is not None and not b.is_global and not b.is_static:
         chain.append(b)
         b = b.superblock
-    top = next((k for k, b in enumerate(chain)
-                if b.function is not None and base_name(b.function.name) == base_name(target)), None)
+    named = [k for k, b in enumerate(chain)
+             if b.function is not None and base_name(b.function.name) == base_name(target)]
+    top = next((k for k in named if chain[k].start == low + bias), None) if low else \
+        named[0] if len(named) == 1 else None
     if top is None:
         inner = next((b.function.name for b in chain if b.function is not None), "?")
         return inner, None
@@ -358,7 +363,10 @@ def gdb_read(sym, frame):
             return None
         t = v.type.strip_typedefs()
         if t.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
-            return ("int", int(v.referenced_value().address) & MASK, 8)
+            where = v.referenced_value().address
+            if where is None:
+                return ("skip", "a reference to a value with no address")
+            return ("int", int(where) & MASK, 8)
         if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION, gdb.TYPE_CODE_ARRAY):
             if t.sizeof == 0:
                 return ("skip", "zero-sized")
@@ -382,6 +390,8 @@ def gdb_read(sym, frame):
         if "optimized out" in str(e):
             return None
         return ("error", str(e))
+    except (TypeError, ValueError, OverflowError) as e:
+        return ("skip", "gdb's Python API: %s" % e)
 
 
 def show_gdb(g):
@@ -439,25 +449,39 @@ def compare(g, have):
 
 def reason_of(msg):
     """vtrace's refusal with the names and numbers taken out: one class per cause."""
-    m = re.sub(r"^\((unresolved: )?", "", msg).rstrip(")")
-    m = re.sub(r"\b(in scope|candidates|available)\b.*", r"\1 ...", m)
+    m = msg[len("(unresolved: "):-1] if msg.startswith("(unresolved: ") else msg
+    m = re.sub(r"\b(in scope|candidates|available at)\b.*", r"\1 ...", m)
     m = re.sub(r"'[^']*'", "'_'", m)
-    m = re.sub(r"\([^()]*\)", "(_)", m)
-    m = re.sub(r"0x[0-9a-f]+|\b\d+\b", "N", m)
-    m = re.sub(r"\S+\+N\b", "F+N", m)
+    m = re.sub(r"\bat \S+\+0x[0-9a-f]+", "at F+N", m)
+    m = re.sub(r"(?<!op )\b(0x[0-9a-f]+|\d+)\b", "N", m)
+    m = re.sub(r"\((?![a-zA-Z ]* op )[^()]*\)", "(_)", m)
     return m[:120]
+
+
+def gdb_knows(head):
+    """How gdb finds the function of a point vtrace cannot resolve."""
+    fn = head.split("=", 1)[-1].split(":")[0].split("+")[0]
+    try:
+        sym = gdb.lookup_global_symbol(fn) or gdb.lookup_static_symbol(fn)
+        if sym is not None and sym.type is not None and sym.type.code == gdb.TYPE_CODE_FUNC:
+            return "gdb: a function in the DWARF"
+        if "is at" in gdb.execute("info address %s" % fn, to_string=True):
+            return "gdb: a symbol-table name"
+    except gdb.error:
+        pass
+    return "gdb: unknown too"
 
 
 def base_name(fn):
     """handle, ns::Cart::add(ns::Item const&) -> handle, add"""
-    fn = fn.split("(")[0]
+    fn = re.sub(r"\[abi:[^]]*\]", "", fn.split("(")[0])
     depth, out = 0, ""
     for ch in fn:   # no template arguments
         depth += ch == "<"
         if not depth:
             out += ch
         depth -= ch == ">"
-    out = out.split("::")[-1].strip()
+    out = out.split("::")[-1].strip().split(".")[0]    # not gcc's .constprop.0, .isra.0
     return out[len("__GI_"):] if out.startswith("__GI_") else out   # glibc's hidden aliases
 
 
@@ -483,7 +507,7 @@ def vars_mode():
     c = {"specs": len(points), "unresolved": 0, "addrs": 0, "points": 0, "stops": 0,
          "scope_differs": 0, "vars": 0, "agree": 0, "disagree": 0, "refused": 0, "unavailable": 0, "vtonly": 0,
          "skipped": 0, "float_agree": 0, "float_disagree": 0, "reasons": {}, "skips": {},
-         "examples": {}}
+         "examples": {}, "hit": set(), "unresolved_by": {}}
     for name, head in points:
         srv.ask_point(head)     # vtrace resolves them while gdb starts the command
     gdb.execute("set pagination off")
@@ -506,8 +530,10 @@ def vars_mode():
         addrs, err = srv.point()
         if err is not None:
             c["unresolved"] += 1
-            out.write("point-unresolved\t%s\t%s\t-\t-\t-\t-\t%s\n" % (name, head, err))
-            notes["point"].append("# point: %s: %s: vtrace: %s" % (LABEL, head, err))
+            knows = gdb_knows(head)
+            c["unresolved_by"][knows] = c["unresolved_by"].get(knows, 0) + 1
+            out.write("point-unresolved\t%s\t%s\t-\t-\t-\t-\t%s\t%s\n" % (name, head, knows, err))
+            notes["point"].append("# point: %s: %s: vtrace: %s (%s)" % (LABEL, head, err, knows))
             continue
         for a, func in addrs:
             by_addr.setdefault(a, []).append(i)
@@ -539,10 +565,11 @@ def vars_mode():
             hits[(i, a)] = hits.get((i, a), 0) + 1
             if hits[(i, a)] == 1:
                 c["points"] += 1
+                c["hit"].add(points[i][0])
             c["stops"] += 1
             name, head = points[i]
             if funcs[(i, a)] not in scopes:
-                fname, syms = scope_symbols(pc, funcs[(i, a)])
+                fname, syms = scope_symbols(pc, funcs[(i, a)], bias)
                 scopes[funcs[(i, a)]] = fname, syms and [
                     (s.name, gdb_read(s, frame), str(s.type)) for s in syms]
             fname, readings = scopes[funcs[(i, a)]]
@@ -552,10 +579,10 @@ def vars_mode():
                 c["scope_differs"] += 1
                 if ("scope", i, a) not in seen:
                     seen.add(("scope", i, a))
-                    out.write("scope-differs\t%s\t%s\t%#x\t%s\t-\t-\t-\tvtrace's instance is in %s\n"
+                    out.write("scope-differs\t%s\t%s\t%#x\t%s\t-\t-\t-\tvtrace's scope is %s's\n"
                               % (name, head, a, fname, funcs[(i, a)]))
-                    notes["scope"].append("# scope: %s %s at %#x: vtrace's instance is in %s, gdb's "
-                                          "scope is %s's" % (LABEL, head, a, funcs[(i, a)], fname))
+                    notes["scope"].append("# scope: %s %s at %#x: vtrace's scope is %s's, gdb's "
+                                          "innermost %s's" % (LABEL, head, a, funcs[(i, a)], fname))
                 continue
             got = srv.eval(i, pid, regs, [("?" if g is None else "") + n for n, g, _ in readings]) \
                 if readings else {}

@@ -1,0 +1,159 @@
+#!/bin/sh
+# Real code, variable by variable: at every probe point gdb stops at, each
+# variable gdb can read in the innermost scope is compared with what vtrace's
+# fetch ops read at the same stop (gdb_oracle.py's vars mode, fetch-eval
+# serve).  The code: Debian's glibc (DWARF from libc6-dbg) driven by
+# tests/targets/libcdrive.c, Debian's LTO + PGO python3.11 (DWARF from
+# python3.11-dbg) running realcode/python-loop.py, a C++ program
+# (tests/targets-cxx/shop.cpp) and the project's own targets, each built by
+# gcc/g++ and clang/clang++ at -O0 and -O2.
+#
+# Each comparison is agree, disagree (a bug: "not ok"), refused (gdb reads
+# it, vtrace will not: a "# gap:" line, and "not ok" with REALCODE_STRICT=1),
+# unavailable in both, or skipped with a counted reason.  Every disagreement
+# and refusal is listed in build/realcode/LABEL.txt (tab-separated: kind,
+# point, spec, address, function, variable, type, gdb's value, vtrace's).
+. "$(dirname "$0")/../lib.sh"
+
+EVAL=$TOP/build/tests/tools/fetch-eval
+ORACLE=$TOP/tests/tools/gdb_oracle.py
+DATA=$TOP/tests/integration/realcode
+OUT=$TOP/build/realcode
+MAXHITS=${REALCODE_MAXHITS:-2}
+LIBC=/lib/x86_64-linux-gnu/libc.so.6
+PYTHON=/usr/bin/python3.11
+VARIANTS="gcc-O0 gcc-O2 clang-O0 clang-O2"
+CXX_VARIANTS="g++-O0 g++-O2 clang++-O0 clang++-O2"
+start=$(date +%s)
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# compare LABEL BIN POINTS CMD...: one gdb session running CMD, stopping at
+# POINTS ("NAME SPEC-POINT" lines) in BIN (the command or a library it loads)
+compare() {
+	label=$1 bin=$2 points=$3
+	shift 3
+	ORACLE_MODE=vars ORACLE_BIN=$bin ORACLE_POINTS=$points ORACLE_EVAL=$EVAL \
+		ORACLE_LABEL=$label ORACLE_OUT=$OUT/$label.txt ORACLE_COUNTS=$OUT/$label.counts \
+		ORACLE_MAXHITS=$MAXHITS ORACLE_NOTES=3 ASAN_OPTIONS=detect_leaks=0 \
+		timeout 900 gdb -batch -nx -q -x "$ORACLE" --args "$@" > "$OUT/$label.log" 2>&1
+	grep -E '^(not ok|# (disagree|vtonly|scope):)' "$OUT/$label.log"
+	[ -s "$OUT/$label.counts" ] ||
+		not_ok "realcode $label: gdb and vtrace compared" "$(tail -5 "$OUT/$label.log")"
+}
+
+# own_points BIN SRC: the entry of every function vtrace lists in BIN, and
+# every line of the functions defined in SRC
+own_points() {
+	"$VTRACE" probe --funcs -x "$1" '*' | grep -E '^[A-Za-z_][A-Za-z0-9_]*$' |
+		while read -r f; do
+			echo "$f ev=$f"
+			"$VTRACE" probe --lines "$f" -x "$1" 2>/dev/null |
+				awk -v src="$2" '/^[^ ]/ { mine = index($0, "@" src " ") > 0 }
+					mine && $1 ~ /:/ { print $1, "ev=" $1 }'
+		done | sort -u
+}
+
+# The arguments each own target runs with (none for a target not listed).
+target_args() {
+	case "$1" in
+	vars) echo 3 ;;
+	args) echo 4 ;;
+	args64) echo 2 ;;
+	syscalls) echo count 3 x ;;
+	libcdrive) echo 2 "$T" ;;
+	shop) echo 2 ;;
+	esac
+}
+
+for pkg in libc6-dbg python3.11-dbg; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||
+		not_ok "realcode: $pkg is installed (scripts/install-deps)"
+done
+
+# The project's own targets, C and C++, at every variant
+for src in tests/targets/*.c tests/targets-cxx/*.cpp; do
+	name=${src##*/}
+	name=${name%.*}
+	case "$src" in *.cpp) variants=$CXX_VARIANTS ;; *) variants=$VARIANTS ;; esac
+	for v in $variants; do
+		bin=$TARGETS/$name-$v
+		[ -x "$bin" ] || { not_ok "realcode $name-$v: $bin is built"; continue; }
+		own_points "$bin" "$src" > "$OUT/$name-$v.points"
+		# shellcheck disable=SC2046
+		compare "$name-$v" "$bin" "$OUT/$name-$v.points" "$bin" $(target_args "$name")
+	done
+done
+
+# Debian's glibc, through libcdrive's calls
+compare glibc "$LIBC" "$DATA/glibc.points" "$TARGETS/libcdrive-gcc-O2" 3 "$T"
+# Debian's python3.11 (LTO + PGO), through a loop of dicts, lists, strings, classes
+compare python3.11 "$PYTHON" "$DATA/python.points" "$PYTHON" -S "$DATA/python-loop.py"
+
+# The counts: a summary per target, ok/not ok per target, the total.
+REALCODE_SECONDS=$(($(date +%s) - start)) OUT=$OUT python3 - <<'EOF'
+import glob
+import os
+
+out = os.environ["OUT"]
+strict = os.environ.get("REALCODE_STRICT") == "1"
+keys = ["specs", "unresolved", "points", "stops", "scope_differs", "vars", "agree", "disagree",
+        "vtonly", "refused", "unavailable", "skipped", "float_agree", "float_disagree"]
+total = {k: 0 for k in keys}
+reasons, examples, unresolved_by = {}, {}, {}
+families = {"glibc": 0, "python3.11": 0, "C++": 0}
+
+
+def by(d, n=None):
+    items = sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return "; ".join("%d %s" % (v, k) for k, v in items) or "none"
+
+
+for path in sorted(glob.glob(os.path.join(out, "*.counts"))):
+    label = os.path.basename(path)[:-len(".counts")]
+    c = eval(open(path).read())
+    for k in keys:
+        total[k] += c[k]
+    for r, n in c["reasons"].items():
+        reasons[r] = reasons.get(r, 0) + n
+        examples.setdefault(r, c["examples"][r])
+    for r, n in c["unresolved_by"].items():
+        unresolved_by[r] = unresolved_by.get(r, 0) + n
+    fam = label if label in families else "C++" if "++" in label else None
+    if fam:
+        families[fam] += c["vars"]
+    bad = c["disagree"] + c["vtonly"] + c["float_disagree"]
+    print("# realcode %s: %d points (%d specs, %d vtrace cannot resolve), %d stops, %d variables: "
+          "%d agree, %d disagree, %d vtrace reads where gdb says optimized out, %d refused, "
+          "%d unavailable in both, %d skipped (%s), floating point %d agree %d disagree; "
+          "%d stops where gdb's scope is another function's"
+          % (label, c["points"], c["specs"], c["unresolved"], c["stops"], c["vars"], c["agree"],
+             c["disagree"], c["vtonly"], c["refused"], c["unavailable"], c["skipped"],
+             by(c["skips"]), c["float_agree"], c["float_disagree"], c["scope_differs"]))
+    if bad:
+        print("not ok - realcode %s: 0 disagreements (%d; see build/realcode/%s.txt)" % (label, bad, label))
+    else:
+        print("ok - realcode %s: 0 disagreements (%d agree)" % (label, c["agree"] + c["float_agree"]))
+    if c["refused"]:
+        line = "realcode %s: 0 refused (%d: %s)" % (label, c["refused"], by(c["reasons"], 3))
+        print(("not ok - " if strict else "# gap: ") + line)
+    elif strict:
+        print("ok - realcode %s: 0 refused" % label)
+    if c["unresolved"] and label in ("glibc", "python3.11"):
+        print("# gap: realcode %s: %d points vtrace cannot resolve (%s)"
+              % (label, c["unresolved"], by(c["unresolved_by"])))
+
+t = total
+print("# realcode: %d points, %d variables: %d agree, %d disagree (%d of them vtrace reading where "
+      "gdb says optimized out), %d refused (by reason: %s), %d unavailable in both, %d skipped; "
+      "floating point %d agree, %d disagree; %d points vtrace cannot resolve (%s); %s s"
+      % (t["points"], t["vars"], t["agree"], t["disagree"] + t["vtonly"], t["vtonly"], t["refused"],
+         by(reasons), t["unavailable"], t["skipped"], t["float_agree"], t["float_disagree"],
+         t["unresolved"], by(unresolved_by), os.environ["REALCODE_SECONDS"]))
+for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:8]:
+    print("# gap: refused %d: %s, e.g. %s" % (n, r, examples[r]))
+ok = "ok" if t["points"] >= 300 else "not ok"
+print("%s - realcode: at least 300 probe points compared (%d)" % (ok, t["points"]))
+for fam, n in families.items():
+    print("%s - realcode: %s's variables compared (%d)" % ("ok" if n else "not ok", fam, n))
+EOF
