@@ -20,8 +20,13 @@ ORACLE=$TOP/tests/tools/gdb_oracle.py
 DATA=$TOP/tests/integration/realcode
 OUT=$TOP/build/realcode
 MAXHITS=${REALCODE_MAXHITS:-2}
+# at most this many copies of one inlined function in Debian's binaries
+MAXINSTS=${REALCODE_MAXINSTS:-8}
 LIBC=/lib/x86_64-linux-gnu/libc.so.6
 PYTHON=/usr/bin/python3.11
+# listings are not what is tested here: the unsanitized build makes them
+LISTER=$TOP/build/vtrace
+[ -x "$LISTER" ] || LISTER=$VTRACE
 VARIANTS="gcc-O0 gcc-O2 clang-O0 clang-O2"
 CXX_VARIANTS="g++-O0 g++-O2 clang++-O0 clang++-O2"
 start=$(date +%s)
@@ -33,7 +38,8 @@ mkdir -p "$OUT"
 compare() {
 	label=$1 bin=$2 points=$3
 	shift 3
-	ORACLE_MODE=vars ORACLE_BIN=$bin ORACLE_POINTS=$points ORACLE_EVAL=$EVAL \
+	case "$bin" in "$TARGETS"/*) maxinsts=1000000 ;; *) maxinsts=$MAXINSTS ;; esac
+	ORACLE_MODE=vars ORACLE_MAXINSTS=$maxinsts ORACLE_BIN=$bin ORACLE_POINTS=$points ORACLE_EVAL=$EVAL \
 		ORACLE_LABEL=$label ORACLE_OUT=$OUT/$label.txt ORACLE_COUNTS=$OUT/$label.counts \
 		ORACLE_MAXHITS=$MAXHITS ORACLE_NOTES=3 ASAN_OPTIONS=detect_leaks=0 \
 		timeout 900 gdb -batch -nx -q -x "$ORACLE" --args "$@" > "$OUT/$label.log" 2>&1
@@ -45,10 +51,10 @@ compare() {
 # own_points BIN SRC: the entry of every function vtrace lists in BIN, and
 # every line of the functions defined in SRC
 own_points() {
-	"$VTRACE" probe --funcs -x "$1" '*' | grep -E '^[A-Za-z_][A-Za-z0-9_]*$' |
+	"$LISTER" probe --funcs -x "$1" '*' | grep -E '^[A-Za-z_][A-Za-z0-9_]*$' |
 		while read -r f; do
 			echo "$f ev=$f"
-			"$VTRACE" probe --lines "$f" -x "$1" 2>/dev/null |
+			"$LISTER" probe --lines "$f" -x "$1" 2>/dev/null |
 				awk -v src="$2" '/^[^ ]/ { mine = index($0, "@" src " ") > 0 }
 					mine && $1 ~ /:/ { print $1, "ev=" $1 }'
 		done | sort -u
@@ -97,7 +103,7 @@ import os
 
 out = os.environ["OUT"]
 strict = os.environ.get("REALCODE_STRICT") == "1"
-keys = ["specs", "unresolved", "points", "stops", "scope_differs", "vars", "agree", "disagree",
+keys = ["specs", "unresolved", "instances_left_out", "points", "stops", "scope_differs", "vars", "agree", "disagree",
         "vtonly", "refused", "unavailable", "skipped", "float_agree", "float_disagree"]
 total = {k: 0 for k in keys}
 reasons, examples, unresolved_by = {}, {}, {}
@@ -123,20 +129,22 @@ for path in sorted(glob.glob(os.path.join(out, "*.counts"))):
     if fam:
         families[fam] += c["vars"]
     bad = c["disagree"] + c["vtonly"] + c["float_disagree"]
-    print("# realcode %s: %d points (%d specs, %d vtrace cannot resolve), %d stops, %d variables: "
+    print("# realcode %s: %d points (%d specs, %d vtrace cannot resolve, %d inlined copies left out), "
+          "%d stops, %d variables: "
           "%d agree, %d disagree, %d vtrace reads where gdb says optimized out, %d refused, "
           "%d unavailable in both, %d skipped (%s), floating point %d agree %d disagree; "
           "%d stops where gdb's scope is another function's"
-          % (label, c["points"], c["specs"], c["unresolved"], c["stops"], c["vars"], c["agree"],
+          % (label, c["points"], c["specs"], c["unresolved"], c["instances_left_out"], c["stops"], c["vars"], c["agree"],
              c["disagree"], c["vtonly"], c["refused"], c["unavailable"], c["skipped"],
              by(c["skips"]), c["float_agree"], c["float_disagree"], c["scope_differs"]))
     if bad:
         print("not ok - realcode %s: 0 disagreements (%d; see build/realcode/%s.txt)" % (label, bad, label))
     else:
         print("ok - realcode %s: 0 disagreements (%d agree)" % (label, c["agree"] + c["float_agree"]))
-    if c["refused"]:
-        line = "realcode %s: 0 refused (%d: %s)" % (label, c["refused"], by(c["reasons"], 3))
-        print(("not ok - " if strict else "# gap: ") + line)
+    if c["refused"] and strict:
+        print("not ok - realcode %s: 0 refused (%d: %s)" % (label, c["refused"], by(c["reasons"], 3)))
+    elif c["refused"]:
+        print("# gap: realcode %s: %d refused (%s)" % (label, c["refused"], by(c["reasons"], 3)))
     elif strict:
         print("ok - realcode %s: 0 refused" % label)
     if c["unresolved"] and label in ("glibc", "python3.11"):

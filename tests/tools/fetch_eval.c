@@ -389,7 +389,8 @@ static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, c
  * The function whose variables $vars lists at an instance, "NAME@LOW": the
  * innermost function scope at its address (an inlined one starting there,
  * say) and the lowest address of its ranges, or the instance's own function
- * ("NAME@0") when the address is outside its ranges.
+ * ("NAME@0") when the address is outside its ranges.  Spaces in NAME are
+ * sent as DEL (0x7f).
  */
 static const char *scope_func(const struct probe_instance *in)
 {
@@ -425,6 +426,9 @@ static const char *scope_func(const struct probe_instance *in)
 		snprintf(name, sizeof(name), "%s@0", in->func);
 	}
 	free(scopes);
+	for (char *c = name; *c; c++)	/* "construct<Item, const Item&>": one word */
+		if (*c == ' ')
+			*c = '\x7f';
 	return name;
 }
 
