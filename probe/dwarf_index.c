@@ -270,6 +270,8 @@ void dw_index_free(struct dw_index *ix)
 	free(ix->by_entry);
 	free(ix->syms);
 	free(ix->nodes);
+	free(ix->ranges);
+	free(ix->ranges_maxend);
 	free(ix);
 }
 
@@ -540,4 +542,119 @@ int dw_index_scopes_at(const struct dw_index *ix, Dwarf_Die *fn, Dwarf_Addr pc, 
 nomem:
 	free(s.v);
 	return -ENOMEM;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct dw_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+/* Every piece of every out-of-line function, by start address. */
+static int build_ranges(struct dw_index *ix)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < ix->nby_entry; i++) {
+		size_t f = ix->by_entry[i];
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+
+		while ((off = dwarf_ranges(&ix->fns[f].die, off, &base, &start, &end)) > 0) {
+			if (end <= start)
+				continue;
+			if (ix->nranges == cap) {
+				size_t ncap = cap ? cap * 2 : 1024;
+				struct dw_range *nv = realloc(ix->ranges, ncap * sizeof(*nv));
+
+				if (!nv)
+					return -ENOMEM;
+				ix->ranges = nv;
+				cap = ncap;
+			}
+			ix->ranges[ix->nranges++] = (struct dw_range){ start, end, f };
+		}
+	}
+	qsort(ix->ranges, ix->nranges, sizeof(*ix->ranges), cmp_range);
+	ix->ranges_maxend = malloc((ix->nranges + 1) * sizeof(*ix->ranges_maxend));
+	if (!ix->ranges_maxend)
+		return -ENOMEM;
+	for (size_t i = 0; i < ix->nranges; i++)
+		ix->ranges_maxend[i] = i && ix->ranges_maxend[i - 1] > ix->ranges[i].end ?
+				       ix->ranges_maxend[i - 1] : ix->ranges[i].end;
+	return 0;
+}
+
+/* The out-of-line function holding pc: the latest-starting range that does. */
+static const struct dw_fn *outer_function_at(const struct dw_index *ix, Dwarf_Addr pc)
+{
+	size_t lo = 0, hi = ix->nranges;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->ranges[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ranges[0..lo) start at or before pc; those ending after it hold it */
+	while (lo-- > 0 && ix->ranges_maxend[lo] > pc)
+		if (ix->ranges[lo].end > pc)
+			return &ix->fns[ix->ranges[lo].fn];
+	return NULL;
+}
+
+int dw_index_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *fn, bool *inlined)
+{
+	const struct dw_index *cix;
+	struct dw_index *ix;
+	const struct dw_fn *outer;
+	Dwarf_Die cur, child;
+	int rc = dw_index_get(df, &cix), depth = 0;
+
+	if (rc)
+		return rc;
+	ix = df->index;
+	if (!ix->ranges_maxend) {
+		rc = build_ranges(ix);
+		if (rc) {
+			free(ix->ranges);
+			ix->ranges = NULL;
+			ix->nranges = 0;
+			return rc;
+		}
+	}
+	outer = outer_function_at(ix, pc);
+	if (!outer)
+		return -ENOENT;
+	/* down through the blocks and inlined copies that hold pc */
+	*fn = cur = outer->die;
+	*inlined = false;
+	while (depth++ < WALK_DEPTH && dwarf_child(&cur, &child) == 0) {
+		bool found = false;
+
+		do {
+			int tag = dwarf_tag(&child);
+
+			if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_lexical_block &&
+			    tag != DW_TAG_try_block && tag != DW_TAG_catch_block)
+				continue;
+			if (dwarf_haspc(&child, pc) == 1) {
+				found = true;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+		if (!found)
+			break;
+		cur = child;
+		if (dwarf_tag(&cur) == DW_TAG_inlined_subroutine) {
+			*fn = cur;
+			*inlined = true;
+		}
+	}
+	return 0;
 }

@@ -34,6 +34,11 @@ struct dw_node {
 
 #define DW_NO_NODE ((size_t)-1)
 
+struct dw_range {
+	Dwarf_Addr start, end;
+	size_t fn;
+};
+
 struct dw_sym {
 	const char *name;	/* in the ELF string table: "fopen@@GLIBC_2.2.5" too */
 	size_t len;		/* without any "@VERSION" */
@@ -51,6 +56,9 @@ struct dw_index {
 	struct dw_node *nodes;	/* in DWARF order, */
 	size_t nnodes;
 	bool nodes_sorted;	/* which is DIE offset order (not with split units) */
+	struct dw_range *ranges;	/* the out-of-line fns' code, by start; built on first use */
+	Dwarf_Addr *ranges_maxend;	/* the highest end of ranges[0..i] */
+	size_t nranges;
 };
 
 /* The file's index, built on first use. 0, or -ENOMEM. */
@@ -82,5 +90,13 @@ int dw_index_die_scopes(const struct dw_index *ix, Dwarf_Die *die, Dwarf_Die **s
  * out-of-line one.  The count, 0 when fn is not in the index, or -ENOMEM.
  */
 int dw_index_scopes_at(const struct dw_index *ix, Dwarf_Die *fn, Dwarf_Addr pc, Dwarf_Die **scopes);
+
+/*
+ * The innermost function instance (an inlined copy, or the out-of-line
+ * function) whose code holds pc, without asking the units' address ranges
+ * (which some LTO units do not cover their code with).  0, -ENOENT, or
+ * -ENOMEM.
+ */
+int dw_index_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *fn, bool *inlined);
 
 #endif

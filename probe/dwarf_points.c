@@ -335,12 +335,14 @@ static bool cu_for_pc(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *out)
 	return false;
 }
 
-/* The innermost function-like scope at pc in its CU. */
+/* The innermost function-like scope at pc. */
 bool dw_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_Die *fn, bool *inlined)
 {
 	Dwarf_Die *scopes;
 	int n;
 
+	if (!dw_index_function_at(df, pc, fn, inlined))
+		return dwarf_diecu(fn, cu, NULL, NULL) != NULL;
 	if (!cu_for_pc(df, pc, cu))
 		return false;
 	n = dwarf_getscopes(cu, pc, &scopes);
@@ -354,7 +356,8 @@ bool dw_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_D
 			return true;
 		}
 	}
-	free(scopes);
+	if (n > 0)
+		free(scopes);	/* not set when nothing matched */
 	return false;
 }
 

@@ -153,6 +153,21 @@ while read -r f gdbn inside outside rest; do
 	fi
 done
 
+# a source line of a function inlined all over LTO units: every copy gdb
+# breaks at on that line (gdb moves some of its locations off the line,
+# and drops rows another row at the same address follows; vtrace does not)
+line=tupleobject.c:69
+instances "$PY" "$line" > "$T/addrs/$line"
+LOC_FUNCS=$line LOC_ADDRS_DIR=$T/addrs gdb -batch -nx -q -x "$LOCS" "$PY" 2>&1 | grep "^$line " > "$T/line"
+read -r _ gdbn rows missing rest < "$T/line"
+n=$(wc -l < "$T/addrs/$line")
+if [ -n "$rows" ] && [ "$rows" -gt 10 ] && [ "$missing" = 0 ]; then
+	ok "python3.11 $line: $n addresses, gdb's $rows locations on that line among them (of its $gdbn)"
+else
+	not_ok "python3.11 $line: gdb's locations on the line" "gdb: $gdbn ($rows on the line), vtrace: $n" \
+		"vtrace lacks: $rest"
+fi
+
 cat > "$T/py.points" <<'POINTS'
 PyTuple_New ev=PyTuple_New
 PyLong_FromLong ev=PyLong_FromLong

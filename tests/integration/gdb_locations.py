@@ -3,6 +3,9 @@
 # in LOC_ADDRS_DIR/FUNC (vtrace's instances, one hex address a line) is in
 # a block of that function as gdb reads the DWARF.  Prints, per function:
 #   FUNC LOCATIONS INSIDE OUTSIDE [outside addresses...]
+# For a FILE:LINE in LOC_FUNCS, of gdb's locations for it those that gdb's
+# line table puts on that line, and how many of them vtrace lacks:
+#   FILE:LINE LOCATIONS ON-LINE MISSING [missing addresses...]
 # gdb reads a unit's DWARF only when a lookup needs it, and an inlined copy
 # whose abstract origin is in another unit (LTO) is not found through its
 # name: every unit is read first so that "break FUNC" sees all copies.
@@ -50,7 +53,21 @@ def in_function(addr, func):
     return False
 
 
+def on_line(addr, path, line):
+    sal = gdb.find_pc_line(addr)
+    return sal.symtab is not None and sal.symtab.filename.endswith(path) and sal.line == line
+
+
 for func in os.environ["LOC_FUNCS"].split():
+    if ":" in func:
+        path, line = func.rsplit(":", 1)
+        addrs = locations(func)
+        rows = [a for a in addrs if on_line(a, path, int(line))]
+        mine = set(int(x, 16) for x in open(os.path.join(os.environ["LOC_ADDRS_DIR"], func)) if x.strip())
+        missing = sorted(a for a in rows if a not in mine)
+        print("%s %d %d %d %s" % (func, len(addrs), len(rows), len(missing),
+                                  " ".join("%#x" % a for a in missing)), flush=True)
+        continue
     addrs = locations(func)
     for c in clones(func):
         addrs |= locations(c)
