@@ -113,10 +113,79 @@ static uint64_t file_offset(struct dwarf_file *df, uint64_t addr)
 	return addr;
 }
 
+/*
+ * Args resolved tolerantly, each instance on its own: one unavailable at
+ * every instance is an error (the first instance's, resolved again
+ * strictly); one unavailable at some prints "(unavailable)" on those hits,
+ * and the note says where and why.
+ */
+static int settle_unavailable(struct dwarf_file *df, const struct spec *s, struct candidates *c,
+			      struct probe_resolved *out, struct strbuf *why, struct spec_error *err)
+{
+	struct strbuf note = STRBUF_INIT;
+	size_t nargs = out->ninsts ? out->insts[0].nargs : 0;
+
+	for (size_t j = 0; j < nargs; j++) {
+		size_t missing = 0;
+
+		for (size_t i = 0; i < out->ninsts; i++)
+			if (j < out->insts[i].nargs && out->insts[i].args[j].base == FETCH_UNAVAILABLE)
+				missing++;
+		if (missing == out->ninsts) {
+			/* nowhere: the strict resolution of the first instance says why */
+			struct arg_ctx x = { .df = df, .spec = s, .pc = c->v[0].addr, .cd = &c->v[0] };
+			struct probe_instance tmp = { 0 };
+			int rc;
+
+			x.nscopes = dw_scopes_at(&c->v[0], &x.scopes);
+			rc = x.nscopes > 0 ? dw_resolve_args(&x, &tmp, err) : -ENOENT;
+			free(x.scopes);
+			for (size_t k = 0; k < tmp.nargs; k++)
+				fetch_arg_free(&tmp.args[k]);
+			free(tmp.args);
+			strbuf_release(&note);
+			return rc ? rc : -ENOENT;
+		}
+		for (size_t i = 0; missing && i < out->ninsts; i++) {
+			struct fetch_arg *a = &out->insts[i].args[j];
+			const struct fetch_arg *from = NULL;
+
+			for (size_t k = 0; !a->type_name && !from && k < out->ninsts; k++)
+				if (out->insts[k].args[j].type_name)
+					from = &out->insts[k].args[j];
+			if (!from)
+				continue;
+			/* not in scope there: the type the other instances print */
+			a->type_name = strdup(from->type_name);
+			a->type = value_type_dup(from->type);
+			a->final = from->final;
+			a->size = from->size;
+			a->is_signed = from->is_signed;
+			a->bit_offset = from->bit_offset;
+			a->bit_size = from->bit_size;
+			a->hex = from->hex;
+			if (!a->type_name)
+				return -ENOMEM;
+		}
+		if (missing)
+			strbuf_addf(&note, "%s'%s' is unavailable at %zu of %zu instances, which print "
+				    "(unavailable)", note.len ? "; " : "", out->insts[0].args[j].name, missing,
+				    out->ninsts);
+	}
+	for (size_t i = 0; note.len && i < out->ninsts; i++)
+		if (why[i].len)
+			strbuf_addf(&note, "\n  at 0x%llx: %s", (unsigned long long)out->insts[i].addr,
+				    why[i].buf);
+	out->note = note.len ? strbuf_detach(&note) : NULL;
+	strbuf_release(&note);
+	return 0;
+}
+
 int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_resolved *out,
 		  struct spec_error *err)
 {
 	struct candidates c = { 0 };
+	struct strbuf *why = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -125,7 +194,8 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 	if (rc)
 		goto done;
 	out->insts = calloc(c.n, sizeof(*out->insts));
-	if (!out->insts) {
+	why = calloc(c.n, sizeof(*why));
+	if (!out->insts || !why) {
 		rc = -ENOMEM;
 		goto done;
 	}
@@ -156,12 +226,21 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 				  (unsigned long long)cd->addr);
 			goto done;
 		}
+		x.tolerant = c.n > 1;
+		x.why = &why[i];
 		rc = dw_resolve_args(&x, in, err);
 		free(x.scopes);
 		if (rc)
 			goto done;
+		for (size_t j = 0; j < in->nargs; j++)
+			if (in->args[j].uses_entry)
+				in->args[j].entry_file_offset = file_offset(df, in->args[j].entry_func);
 	}
+	rc = settle_unavailable(df, s, &c, out, why, err);
 done:
+	for (size_t i = 0; why && i < c.n; i++)
+		strbuf_release(&why[i]);
+	free(why);
 	free(c.v);
 	if (rc)
 		probe_resolved_free(out);

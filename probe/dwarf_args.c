@@ -12,6 +12,7 @@
 #include <elfutils/libdw.h>
 
 #include "probe/dwarf_int.h"
+#include "probe/elf.h"
 
 static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
 		     struct spec_error *err)
@@ -43,6 +44,7 @@ static int set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg
 		break;
 	case DW_TAG_array_type:
 	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
 	case DW_TAG_union_type:
 		if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 			return spec_fail(err, sa->col, sa->len, "'%s' (%s) lives in registers here; fetch its "
@@ -84,11 +86,56 @@ static int apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spe
 	return 0;
 }
 
+/*
+ * A C++ reference is used like the object it refers to (as gdb does): the
+ * fetch follows the pointer it is, and the type becomes the referred one.
+ */
+static int follow_reference(struct fetch_arg *a, Dwarf_Die *type, int col, int len,
+			    struct spec_error *err)
+{
+	Dwarf_Die t, target;
+
+	if (die_peel(type, &t) || !die_is_reference(&t))
+		return 0;
+	if (!die_type(&t, &target))
+		return spec_fail(err, col, len, "a reference without a type");
+	if (a->base == FETCH_CONST)
+		return spec_fail(err, col, len, "the reference is a constant here");
+	if (fetch_follow(a, 0))
+		return -ENOMEM;
+	*type = target;
+	return 0;
+}
+
+/* A std::string (libstdc++) prints as its text, as gdb's pretty printer shows it. */
+static int std_string(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa)
+{
+	Dwarf_Word off;
+
+	if ((sa->type != TYPE_DEFAULT && sa->type != TYPE_STRING) || !die_is_std_string(type, &off) ||
+	    a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR || a->bit_size)
+		return 0;
+	fetch_add_offset(a, off);
+	a->final = FINAL_STRING;
+	a->size = 8;
+	free(a->type_name);
+	a->type_name = strdup("std::string");
+	value_type_free(a->type);
+	a->type = calloc(1, sizeof(*a->type));
+	if (!a->type_name || !a->type)
+		return -ENOMEM;
+	a->type->kind = VK_PTR;
+	a->type->size = 8;
+	a->type->name = strdup("std::string");
+	return a->type->name ? 1 : -ENOMEM;
+}
+
 /* Walks ->, . and [] from a variable of type `type` located by a. */
 static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
 		       struct spec_error *err)
 {
 	Dwarf_Die cur = *type;
+	int rc;
 
 	for (size_t i = 0; i < sa->nsteps; i++) {
 		const struct spec_step *st = &sa->steps[i];
@@ -100,6 +147,9 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 
 		if (a->bit_size)
 			return spec_fail(err, st->col, len, "a bitfield has no fields");
+		rc = follow_reference(a, &cur, st->col, len, err);
+		if (rc)
+			return rc;
 		if (die_peel(&cur, &t))
 			return spec_fail(err, st->col, len, "cannot read the type here");
 		tag = dwarf_tag(&t);
@@ -134,8 +184,7 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 		if (st->kind == STEP_ARROW) {
 			if (tag != DW_TAG_pointer_type) {
 				spec_fail(err, st->col, 2, "'->' needs a pointer, and this is %s%s", tn,
-				     tag == DW_TAG_structure_type || tag == DW_TAG_union_type ?
-				     ": use '.'" : "");
+				     die_is_record(&t) ? ": use '.'" : "");
 				free(tn);
 				return -EINVAL;
 			}
@@ -150,7 +199,7 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			return -EINVAL;
 		}
 		free(tn);
-		if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type) {
+		if (!die_is_record(&t)) {
 			tn = die_type_name(&t);
 			spec_fail(err, st->col, len, "'%s' has no fields: it is %s", st->kind == STEP_ARROW ?
 			     "the pointed-to value" : "the value", tn);
@@ -209,6 +258,57 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 	return 0;
 }
 
+/* Why a variable is unavailable at this instance, once (a.b and a.c share it). */
+static void note_unavailable(struct arg_ctx *x, const struct spec_error *err)
+{
+	if (!x->why->len || !strstr(x->why->buf, err->msg))
+		strbuf_addf(x->why, "%s%s", x->why->len ? "; " : "", err->msg);
+}
+
+/* The location view at the point: known at an inlined copy's entry. */
+static int point_view(struct arg_ctx *x)
+{
+	Dwarf_Attribute a;
+	Dwarf_Addr entry;
+	Dwarf_Word view;
+
+	if (!x->cd->inlined || !die_entry(&x->cd->fn, &entry) || entry != x->pc ||
+	    !dwarf_attr(&x->cd->fn, DW_AT_GNU_entry_view, &a) || dwarf_formudata(&a, &view))
+		return -1;
+	return view > 0x7fffffff ? -1 : (int)view;
+}
+
+/*
+ * For entry values: the entry of the out-of-line function the point is
+ * in (an inlined copy's is its caller's), and the CFA rule at the point.
+ */
+static int entry_info(struct arg_ctx *x, struct fetch_arg *a)
+{
+	Dwarf_Die *scopes;
+	struct loc cfa;
+	int n = dwarf_getscopes_die(&x->cd->fn, &scopes), rc = -ENOENT;
+
+	for (int i = 0; i < n; i++) {
+		Dwarf_Addr entry;
+
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram && die_entry(&scopes[i], &entry)) {
+			a->entry_func = entry;
+			rc = 0;
+			break;
+		}
+	}
+	if (n > 0)
+		free(scopes);
+	if (rc)
+		return rc;
+	if (dw_cfa_at(x->df, x->pc, &cfa))
+		return -ENOTSUP;
+	a->uses_entry = true;
+	a->cfa_reg = cfa.reg;
+	a->cfa_off = cfa.offset;
+	return 0;
+}
+
 /* Resolves one named variable (or global) at the context's pc into a. */
 int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		       struct fetch_arg *a, struct spec_error *err)
@@ -219,16 +319,17 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 	struct loc fb, l;
 	bool have_fb;
 	Dwarf_Die type;
-	int rc;
+	int rc = 0;
 
 	if (!die_type(var, &type))
 		return spec_fail(err, sa->col, sa->len, "'%s' has no type in the debug info", sa->var);
 	have_fb = loc_frame_base(x->df, &x->cd->fn, x->pc, &fb) == 0;
 
+	memset(&l, 0, sizeof(l));
 	if (dwarf_attr_integrate(var, DW_AT_location, &attr)) {
-		int n = dwarf_getlocation_addr(&attr, x->pc, &ops, &nops, 1);
+		char opname[40];
 
-		if (n < 1 || !nops) {
+		if (!loc_lookup(x->df, var, &attr, x->pc, point_view(x), &ops, &nops)) {
 			struct strbuf where = STRBUF_INIT;
 
 			loc_available(var, &where);
@@ -236,32 +337,51 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 			     (unsigned long long)x->pc, where.len ? "; it is available at " : "",
 			     where.len ? where.buf : "");
 			strbuf_release(&where);
-			return -ENOENT;
+			rc = -ENOENT;
+		} else {
+			rc = loc_eval(x->df, &attr, ops, nops, x->pc, have_fb ? &fb : NULL, &l);
+			if (rc == -ENODATA)
+				rc = spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx", sa->var,
+					       (unsigned long long)x->pc) ? -ENOENT : -ENOENT;
+			else if (rc)
+				spec_fail(err, sa->col, sa->len, "'%s' cannot be fetched at 0x%llx: %s (%s)",
+					  sa->var, (unsigned long long)x->pc,
+					  l.why ? l.why : "vtrace does not evaluate it",
+					  dw_op_name(l.bad_atom, opname, sizeof(opname)));
 		}
-		rc = loc_eval(x->df, &attr, ops, nops, x->pc, have_fb ? &fb : NULL, &l);
-		if (rc == -ENODATA)
-			return spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx", sa->var,
-				    (unsigned long long)x->pc) ? -ENOENT : -ENOENT;
-		if (rc)
-			return spec_fail(err, sa->col, sa->len, "'%s' is in a place vtrace cannot fetch at 0x%llx "
-				    "(a DWARF expression beginning with op 0x%x)", sa->var,
-				    (unsigned long long)x->pc, ops[0].atom);
+		if (!rc && l.entry) {
+			rc = entry_info(x, a);
+			if (rc)
+				spec_fail(err, sa->col, sa->len, "'%s' is the value a register had at the "
+					  "function's entry (DW_OP_entry_value), and %s", sa->var,
+					  rc == -ENOENT ? "the function's entry is not known" :
+					  "the call frame information has no simple CFA rule here");
+		}
 	} else if (dwarf_attr_integrate(var, DW_AT_const_value, &attr)) {
 		Dwarf_Sword sv;
 		Dwarf_Word uv;
 
-		memset(&l, 0, sizeof(l));
 		l.base = FETCH_CONST;
 		if (!dwarf_formsdata(&attr, &sv))
 			l.value = sv;
 		else if (!dwarf_formudata(&attr, &uv))
 			l.value = uv;
 		else
-			return spec_fail(err, sa->col, sa->len, "'%s' is a constant vtrace cannot read", sa->var);
+			rc = spec_fail(err, sa->col, sa->len, "'%s' is a constant vtrace cannot read", sa->var);
 	} else {
-		return spec_fail(err, sa->col, sa->len, "'%s' is optimized out (no location)", sa->var);
+		rc = spec_fail(err, sa->col, sa->len, "'%s' is optimized out (no location)", sa->var);
 	}
-	if (l.base == FETCH_MEM_PC && x->spec->ret)
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc && !x->tolerant)
+		return rc;
+	if (rc) {
+		/* the type still comes from here; the value from other instances */
+		note_unavailable(x, err);
+		memset(&l, 0, sizeof(l));
+		l.base = FETCH_UNAVAILABLE;
+	}
+	if ((l.base == FETCH_MEM_PC || l.pc_relative) && x->spec->ret)
 		/* at a return the pc is the caller's: it no longer locates the binary */
 		return spec_fail(err, sa->col, sa->len, "'%s' is found relative to the probe address, which "
 			    "a return probe does not have; probe the function's last line instead",
@@ -270,6 +390,16 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 	a->reg = l.reg;
 	a->offset = l.offset;
 	a->value = l.value;
+	if (l.base == FETCH_MEM_PC) {
+		uint64_t slot;
+
+		/* a library's exported global: where its GOT slot says (a copy relocation) */
+		if (!elf_got_slot(x->df->elf, x->pc + l.offset, &slot)) {
+			a->offset = (int64_t)(slot - x->pc);
+			if (fetch_push_deref(a, 0))
+				return -ENOMEM;
+		}
+	}
 	if (l.nops) {
 		a->ops = malloc(l.nops * sizeof(*a->ops));
 		if (!a->ops)
@@ -277,7 +407,7 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		memcpy(a->ops, l.ops, l.nops * sizeof(*a->ops));
 		a->nops = l.nops;
 	}
-	rc = apply_steps(a, &type, sa, err);
+	rc = apply_steps(a, &type, sa, err) ?: follow_reference(a, &type, sa->col, sa->len, err);
 	if (rc)
 		return rc;
 	if (a->bit_size) {
@@ -291,6 +421,10 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 	} else {
 		rc = set_final(a, &type, sa, err);
 	}
+	if (!rc)
+		rc = std_string(a, &type, sa);
+	if (rc == 1)
+		return 0;
 	return rc ? rc : apply_type(a, sa, err);
 }
 
@@ -345,6 +479,8 @@ static int expand_one(struct arg_ctx *x, Dwarf_Die *var, void *arg)
 	struct spec_error scratch;
 	struct fetch_arg a = { 0 };
 	const char *name = dwarf_diename(var);
+	bool tolerant;
+	int rc;
 
 	for (size_t i = 0; i < e->n; i++)
 		if (!strcmp(e->args[i].name, name))
@@ -353,9 +489,13 @@ static int expand_one(struct arg_ctx *x, Dwarf_Die *var, void *arg)
 	sa.text = (char *)name;
 	sa.name = (char *)name;
 	sa.len = strlen(name);
-	if (dw_resolve_var(x, var, &sa, &a, &scratch)) {
+	tolerant = x->tolerant;
+	x->tolerant = false;	/* $vars/$params skip what is optimized out or not fetchable here */
+	rc = dw_resolve_var(x, var, &sa, &a, &scratch);
+	x->tolerant = tolerant;
+	if (rc) {
 		fetch_arg_free(&a);
-		return 0;	/* optimized out or not fetchable here: $vars/$params skip it */
+		return rc == -ENOMEM ? rc : 0;
 	}
 	a.name = strdup(name);
 	if (e->n == e->cap) {
@@ -544,7 +684,12 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 				     in->func, (unsigned long long)in->func_offset,
 				     names.len ? names.buf : "none");
 				strbuf_release(&names);
-				return -ENOENT;
+				if (!x->tolerant || !x->cd->inlined)
+					return -ENOENT;
+				/* an inlined copy the compiler gave fewer variables: its type from another */
+				note_unavailable(x, err);
+				a.base = FETCH_UNAVAILABLE;
+				break;
 			}
 			rc = dw_resolve_var(x, &var, sa, &a, err);
 			break;

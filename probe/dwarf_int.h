@@ -17,6 +17,12 @@
 
 /* dwarf_type.c */
 bool die_type(Dwarf_Die *die, Dwarf_Die *type);
+/* struct, class or union: a type with members */
+bool die_is_record(Dwarf_Die *type);
+/* a C++ reference (T &, T &&): used like the object it refers to */
+bool die_is_reference(Dwarf_Die *type);
+/* libstdc++'s std::string: *char_ptr_off is where its char pointer sits */
+bool die_is_std_string(Dwarf_Die *type, Dwarf_Word *char_ptr_off);
 int die_peel(Dwarf_Die *type, Dwarf_Die *out);
 char *die_type_name(Dwarf_Die *type);
 void die_member_bits(Dwarf_Die *m, Dwarf_Word byte_off, uint32_t *bit_off, uint32_t *bit_size);
@@ -32,11 +38,24 @@ struct loc {
 	uint64_t value;
 	struct fetch_op ops[FETCH_EXPR_MAX_OPS];	/* FETCH_EXPR, FETCH_MEM_EXPR */
 	size_t nops;
+	bool entry;		/* uses entry values (FOP_ENTRY_REG) */
+	bool pc_relative;	/* an address relative to the probe's (globals) */
+	unsigned bad_atom;	/* -ENOTSUP: the op that cannot be fetched, */
+	const char *why;	/* and why */
 };
 
+/* dwarf_expr.c */
+const char *dw_op_name(unsigned atom, char *buf, size_t size);
+int dw_reg_of_op(uint8_t atom, Dwarf_Word number, bool *is_breg);
+int dw_translate(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n, Dwarf_Addr pc,
+		 const struct loc *fb, struct loc *out);
+
+int dw_cfa_at(struct dwarf_file *df, Dwarf_Addr pc, struct loc *out);
 int loc_eval(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
 		     Dwarf_Addr pc, const struct loc *frame_base, struct loc *out);
 int loc_frame_base(struct dwarf_file *df, Dwarf_Die *fn, Dwarf_Addr pc, struct loc *out);
+int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
+	       Dwarf_Op **ops, size_t *nops);
 void loc_available(Dwarf_Die *var, struct strbuf *sb);
 
 /* dwarf_points.c */
@@ -79,6 +98,13 @@ struct arg_ctx {
 	int nscopes;
 	Dwarf_Addr pc;
 	struct candidate *cd;
+	/*
+	 * tolerant: a variable optimized out (or not fetchable) here becomes
+	 * FETCH_UNAVAILABLE, its reason appended to *why, when other instances
+	 * of the spec may have it; the caller decides once all are resolved.
+	 */
+	bool tolerant;
+	struct strbuf *why;
 };
 
 int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,

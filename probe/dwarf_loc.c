@@ -14,26 +14,8 @@
 
 #include "probe/dwarf_int.h"
 
-static int reg_of_op(uint8_t atom, Dwarf_Word number, bool *is_breg)
-{
-	*is_breg = false;
-	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31)
-		return atom - DW_OP_reg0;
-	if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
-		*is_breg = true;
-		return atom - DW_OP_breg0;
-	}
-	if (atom == DW_OP_regx)
-		return number;
-	if (atom == DW_OP_bregx) {
-		*is_breg = true;
-		return number;
-	}
-	return -1;
-}
-
 /* The canonical frame address at pc, from CFI: reg + offset. */
-static int cfa_at(struct dwarf_file *df, Dwarf_Addr pc, struct loc *out)
+int dw_cfa_at(struct dwarf_file *df, Dwarf_Addr pc, struct loc *out)
 {
 	Dwarf_Frame *frame;
 	Dwarf_Op *ops;
@@ -47,7 +29,7 @@ static int cfa_at(struct dwarf_file *df, Dwarf_Addr pc, struct loc *out)
 		free(frame);
 		return -ENOTSUP;
 	}
-	reg = reg_of_op(ops[0].atom, ops[0].number, &breg);
+	reg = dw_reg_of_op(ops[0].atom, ops[0].number, &breg);
 	if (reg < 0 || !breg || reg >= DREG_NUM) {
 		free(frame);
 		return -ENOTSUP;
@@ -76,10 +58,21 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 	/* A whole-value piece is the value itself. */
 	if (n == 2 && ops[1].atom == DW_OP_piece)
 		n = 1;
-	reg = reg_of_op(ops[0].atom, ops[0].number, &breg);
-	if (reg >= 0) {
-		if (reg >= DREG_NUM)
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].atom == DW_OP_piece || ops[i].atom == DW_OP_bit_piece) {
+			out->bad_atom = ops[i].atom;
+			out->why = "the value is split into pieces";
 			return -ENOTSUP;
+		}
+	reg = dw_reg_of_op(ops[0].atom, ops[0].number, &breg);
+	if (reg >= 0) {
+		if (reg >= DREG_NUM) {
+			out->bad_atom = ops[0].atom;
+			out->why = reg >= 17 && reg <= 32 ?
+				"it is in an SSE register, which a BPF program cannot read" :
+				"it is in a register vtrace does not know";
+			return -ENOTSUP;
+		}
 		out->reg = reg;
 		if (!breg && n == 1) {
 			out->base = FETCH_REG;
@@ -113,7 +106,7 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 	case DW_OP_call_frame_cfa:
 		if (n != 1)
 			return -ENOTSUP;
-		return cfa_at(df, pc, out);
+		return dw_cfa_at(df, pc, out);
 	case DW_OP_addr:
 		if (n != 1)
 			return -ENOTSUP;
@@ -134,8 +127,11 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 		return 0;
 	}
 	case DW_OP_implicit_value:
-		if (ops[0].number > 8)
+		if (ops[0].number > 8) {
+			out->bad_atom = ops[0].atom;
+			out->why = "its value is wider than 8 bytes";
 			return -ENOTSUP;
+		}
 		out->base = FETCH_CONST;
 		memcpy(&out->value, (const void *)(uintptr_t)ops[0].number2, ops[0].number);
 		return 0;
@@ -159,113 +155,13 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 	return -ENOTSUP;
 }
 
-/*
- * A location computed by DWARF's stack machine (gcc -O2: "status % 7 + 1",
- * "bytes - score"): the ops translate one for one; a final stack_value
- * makes the result the value, else it is the variable's address.
- */
-static int translate(struct dwarf_file *df, Dwarf_Op *ops, size_t n, Dwarf_Addr pc,
-		     const struct loc *fb, struct loc *out)
-{
-	static const struct { uint8_t atom, kind; } simple[] = {
-		{ DW_OP_plus, FOP_ADD }, { DW_OP_minus, FOP_SUB }, { DW_OP_mul, FOP_MUL },
-		{ DW_OP_div, FOP_DIV }, { DW_OP_mod, FOP_MOD }, { DW_OP_and, FOP_AND },
-		{ DW_OP_or, FOP_OR }, { DW_OP_xor, FOP_XOR }, { DW_OP_shl, FOP_SHL },
-		{ DW_OP_shr, FOP_SHR }, { DW_OP_shra, FOP_SHRA }, { DW_OP_neg, FOP_NEG },
-		{ DW_OP_not, FOP_NOT }, { DW_OP_dup, FOP_DUP }, { DW_OP_drop, FOP_DROP },
-		{ DW_OP_swap, FOP_SWAP }, { DW_OP_over, FOP_OVER }, { DW_OP_deref, FOP_DEREF },
-	};
-	bool value = n && ops[n - 1].atom == DW_OP_stack_value;
-	int depth = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (value)
-		n--;
-	if (!n || n > FETCH_EXPR_MAX_OPS)
-		return -ENOTSUP;
-	for (size_t i = 0; i < n; i++) {
-		struct fetch_op *op = &out->ops[out->nops++];
-		uint8_t a = ops[i].atom;
-		bool breg;
-		int reg = reg_of_op(a, ops[i].number, &breg);
-		size_t k;
-
-		if (reg >= 0) {
-			if (!breg || reg >= DREG_NUM)
-				return -ENOTSUP;	/* DW_OP_regN names a location, not a value */
-			*op = (struct fetch_op){ FOP_REG, reg,
-				a == DW_OP_bregx ? (int64_t)ops[i].number2 : (int64_t)ops[i].number };
-		} else if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
-			*op = (struct fetch_op){ FOP_CONST, 0, a - DW_OP_lit0 };
-		} else if (a == DW_OP_const1u || a == DW_OP_const2u || a == DW_OP_const4u ||
-			   a == DW_OP_const8u || a == DW_OP_constu || a == DW_OP_const1s ||
-			   a == DW_OP_const2s || a == DW_OP_const4s || a == DW_OP_const8s ||
-			   a == DW_OP_consts) {
-			*op = (struct fetch_op){ FOP_CONST, 0, (int64_t)ops[i].number };
-		} else if (a == DW_OP_plus_uconst) {
-			*op = (struct fetch_op){ FOP_PLUS_CONST, 0, (int64_t)ops[i].number };
-		} else if (a == DW_OP_fbreg) {
-			if (!fb || (fb->base != FETCH_REG && fb->base != FETCH_MEM_REG))
-				return -ENOTSUP;
-			*op = (struct fetch_op){ FOP_REG, fb->reg, fb->offset + (int64_t)ops[i].number };
-		} else if (a == DW_OP_call_frame_cfa) {
-			struct loc cfa;
-
-			if (cfa_at(df, pc, &cfa))
-				return -ENOTSUP;
-			*op = (struct fetch_op){ FOP_REG, cfa.reg, cfa.offset };
-		} else {
-			for (k = 0; k < sizeof(simple) / sizeof(simple[0]); k++)
-				if (simple[k].atom == a)
-					break;
-			if (k == sizeof(simple) / sizeof(simple[0]))
-				return -ENOTSUP;	/* entry values, pieces, typed ops... */
-			*op = (struct fetch_op){ simple[k].kind, 0, 0 };
-		}
-		/* the stack it leaves: at most FETCH_EXPR_MAX_DEPTH, never empty under an op */
-		switch (op->kind) {
-		case FOP_REG: case FOP_CONST: case FOP_DUP:
-			depth++;
-			break;
-		case FOP_OVER:
-			if (depth < 2)
-				return -ENOTSUP;
-			depth++;
-			break;
-		case FOP_NEG: case FOP_NOT: case FOP_PLUS_CONST: case FOP_DEREF:
-			if (depth < 1)
-				return -ENOTSUP;
-			break;
-		case FOP_DROP:
-			if (depth < 1)
-				return -ENOTSUP;
-			depth--;
-			break;
-		case FOP_SWAP:
-			if (depth < 2)
-				return -ENOTSUP;
-			break;
-		default:
-			if (depth < 2)
-				return -ENOTSUP;
-			depth--;
-		}
-		if (depth > FETCH_EXPR_MAX_DEPTH)
-			return -ENOTSUP;
-	}
-	if (depth < 1)
-		return -ENOTSUP;
-	out->base = value ? FETCH_EXPR : FETCH_MEM_EXPR;
-	return 0;
-}
-
 int loc_eval(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
 		     Dwarf_Addr pc, const struct loc *frame_base, struct loc *out)
 {
 	int rc = eval_simple(df, attr, ops, n, pc, frame_base, out);
 
-	if (rc == -ENOTSUP)
-		rc = translate(df, ops, n, pc, frame_base, out);
+	if (rc == -ENOTSUP && !out->why)
+		rc = dw_translate(df, attr, ops, n, pc, frame_base, out);
 	return rc;
 }
 
@@ -297,24 +193,168 @@ int loc_frame_base(struct dwarf_file *df, Dwarf_Die *fn, Dwarf_Addr pc, struct l
 }
 
 /* Where the variable's location list has it, for the "optimized out here" error. */
+static int line_at(Dwarf_Die *cu, Dwarf_Addr addr)
+{
+	Dwarf_Line *l = dwarf_getsrc_die(cu, addr);
+	int ln = 0;
+
+	if (l)
+		dwarf_lineno(l, &ln);
+	return ln;
+}
+
+/*
+ * Where the variable's location list has it, for the "optimized out here"
+ * error: address ranges merged where they touch, each with its source lines.
+ */
 void loc_available(Dwarf_Die *var, struct strbuf *sb)
 {
 	Dwarf_Attribute attr;
+	Dwarf_Addr base, start, end, lo = 0, hi = 0;
+	Dwarf_Op *expr;
+	Dwarf_Die cu;
+	size_t len;
+	ptrdiff_t off = 0;
+	int shown = 0, more = 0;
+	bool have = false, have_cu;
+
+	if (!dwarf_attr_integrate(var, DW_AT_location, &attr))
+		return;
+	have_cu = dwarf_diecu(var, &cu, NULL, NULL) != NULL;
+	for (;;) {
+		off = dwarf_getlocations(&attr, off, &base, &start, &end, &expr, &len);
+		if (off > 0 && (!len || start == end))
+			continue;	/* empty: a point between views, not a range of code */
+		if (off > 0 && have && start <= hi) {
+			if (end > hi)
+				hi = end;
+			continue;
+		}
+		if (have) {
+			if (shown++ < 4) {
+				int l1 = have_cu ? line_at(&cu, lo) : 0, l2 = have_cu ? line_at(&cu, hi - 1) : 0;
+
+				strbuf_addf(sb, "%s", shown > 1 ? ", " : "");
+				if (l1 && l2 && l1 != l2)
+					strbuf_addf(sb, "lines %d-%d ", l1 < l2 ? l1 : l2, l1 < l2 ? l2 : l1);
+				else if (l1)
+					strbuf_addf(sb, "line %d ", l1);
+				strbuf_addf(sb, "(0x%llx-0x%llx)", (unsigned long long)lo, (unsigned long long)hi);
+			} else {
+				more++;
+			}
+		}
+		if (off <= 0)
+			break;
+		lo = start;
+		hi = end;
+		have = true;
+	}
+	if (more)
+		strbuf_addf(sb, " and %d more", more);
+}
+
+/* The raw bytes of a debug section of the file holding the DWARF. */
+static Elf_Data *debug_section(struct dwarf_file *df, const char *name)
+{
+	Elf *elf = dwarf_getelf(df->dbg);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh) || !(n = elf_strptr(elf, shstrndx, sh.sh_name)) || strcmp(n, name))
+			continue;
+		/* libdw has decompressed what it reads; do it here if it has not */
+		if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0)
+			return NULL;
+		return elf_getdata(scn, NULL);
+	}
+	return NULL;
+}
+
+static bool read_uleb(const unsigned char **p, const unsigned char *end, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	while (*p < end && shift < 64) {
+		unsigned char b = *(*p)++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+		if (!(b & 0x80)) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The location expression of var at (pc, view).  GCC's location views
+ * (DW_AT_GNU_locviews: a begin and end view per list entry, in a list of
+ * uleb128 pairs just before the location list) order the several source
+ * points one address can have: at an inlined copy's entry, whose view
+ * DW_AT_GNU_entry_view gives, an entry with an empty address range may be
+ * the one in force.  An entry holds from (begin, view) up to, not
+ * including, (end, view).  view < 0: not known, addresses alone decide.
+ * Returns 1 with *ops, 0 when nothing covers the point (optimized out).
+ */
+int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
+	       Dwarf_Op **ops, size_t *nops)
+{
+	Dwarf_Attribute va;
 	Dwarf_Addr base, start, end;
 	Dwarf_Op *expr;
 	size_t len;
 	ptrdiff_t off = 0;
-	int shown = 0;
+	const unsigned char *vp = NULL, *vend = NULL;
+	int n;
 
-	if (!dwarf_attr_integrate(var, DW_AT_location, &attr))
-		return;
-	while ((off = dwarf_getlocations(&attr, off, &base, &start, &end, &expr, &len)) > 0) {
-		if (!len)
-			continue;
-		if (shown++ < 6)
-			strbuf_addf(sb, "%s0x%llx-0x%llx", shown > 1 ? ", " : "",
-				    (unsigned long long)start, (unsigned long long)end);
+	if (view >= 0 && dwarf_attr_integrate(var, DW_AT_GNU_locviews, &va) &&
+	    va.form == DW_FORM_sec_offset) {
+		Dwarf_Die cu;
+		Dwarf_Half version = 0;
+		uint8_t offsize = 0;
+		Elf_Data *sec = NULL;
+		uint64_t voff = 0;
+
+		/* the attribute is in the variable's own unit (DW_AT_GNU_locviews is never inherited) */
+		if (va.cu && dwarf_cu_die(va.cu, &cu, &version, NULL, NULL, &offsize, NULL, NULL) &&
+		    offsize == 4) {
+			uint32_t raw;
+
+			memcpy(&raw, va.valp, sizeof(raw));	/* unaligned in .debug_info */
+			voff = raw;
+			sec = debug_section(df, version >= 5 ? ".debug_loclists" : ".debug_loc");
+		}
+		if (sec && voff < sec->d_size) {
+			vp = (const unsigned char *)sec->d_buf + voff;
+			vend = (const unsigned char *)sec->d_buf + sec->d_size;
+		}
 	}
-	if (shown > 6)
-		strbuf_addf(sb, " and %d more", shown - 6);
+	if (!vp) {
+		n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
+		return n < 1 || !*nops ? 0 : n;
+	}
+	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len)) > 0) {
+		uint64_t bv, ev;
+
+		if (!read_uleb(&vp, vend, &bv) || !read_uleb(&vp, vend, &ev))
+			break;
+		if ((start < pc || (start == pc && bv <= (uint64_t)view)) &&
+		    (pc < end || (pc == end && (uint64_t)view < ev)) && len) {
+			*ops = expr;
+			*nops = len;
+			return 1;
+		}
+	}
+	/* views that cannot be read: the addresses alone */
+	n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
+	return n < 1 || !*nops ? 0 : n;
 }

@@ -20,6 +20,51 @@ bool die_type(Dwarf_Die *die, Dwarf_Die *type)
 	return dwarf_attr_integrate(die, DW_AT_type, &attr) && dwarf_formref_die(&attr, type);
 }
 
+bool die_is_record(Dwarf_Die *type)
+{
+	int tag = dwarf_tag(type);
+
+	return tag == DW_TAG_structure_type || tag == DW_TAG_class_type || tag == DW_TAG_union_type;
+}
+
+bool die_is_reference(Dwarf_Die *type)
+{
+	int tag = dwarf_tag(type);
+
+	return tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type;
+}
+
+/* C++ units name types with their scopes (shop::Cart), as gdb prints them. */
+static bool is_cplusplus(Dwarf_Die *die)
+{
+	Dwarf_Die cu;
+	Dwarf_Attribute a;
+	Dwarf_Word lang;
+
+	if (!dwarf_diecu(die, &cu, NULL, NULL) || !dwarf_attr(&cu, DW_AT_language, &a) ||
+	    dwarf_formudata(&a, &lang))
+		return false;
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
+}
+
+/* "ns::Class::" for a DIE declared in namespaces or classes (C++). */
+static void add_scope_prefix(Dwarf_Die *die, struct strbuf *sb)
+{
+	Dwarf_Die *scopes;
+	int n = dwarf_getscopes_die(die, &scopes);
+
+	for (int i = n - 1; i > 0; i--) {
+		int tag = dwarf_tag(&scopes[i]);
+		const char *name = dwarf_diename(&scopes[i]);
+
+		if (tag == DW_TAG_namespace || die_is_record(&scopes[i]))
+			strbuf_addf(sb, "%s::", name ? name : "(anonymous namespace)");
+	}
+	if (n > 0)
+		free(scopes);
+}
+
 /* Skips typedefs and qualifiers. */
 int die_peel(Dwarf_Die *type, Dwarf_Die *out)
 {
@@ -41,13 +86,22 @@ static void type_name(Dwarf_Die *type, struct strbuf *sb, int depth)
 		strbuf_addstr(sb, name ? name : "?");
 		break;
 	case DW_TAG_structure_type:
-		strbuf_addf(sb, "struct %s", name ? name : "(anon)");
-		break;
+	case DW_TAG_class_type:
 	case DW_TAG_union_type:
-		strbuf_addf(sb, "union %s", name ? name : "(anon)");
-		break;
 	case DW_TAG_enumeration_type:
-		strbuf_addf(sb, "enum %s", name ? name : "(anon)");
+		if (name && is_cplusplus(type)) {
+			add_scope_prefix(type, sb);
+			strbuf_addstr(sb, name);
+			break;
+		}
+		strbuf_addf(sb, "%s %s", dwarf_tag(type) == DW_TAG_union_type ? "union" :
+			    dwarf_tag(type) == DW_TAG_enumeration_type ? "enum" : "struct", name ? name : "(anon)");
+		break;
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+		if (die_type(type, &inner))
+			type_name(&inner, sb, depth + 1);
+		strbuf_addstr(sb, dwarf_tag(type) == DW_TAG_reference_type ? " &" : " &&");
 		break;
 	case DW_TAG_pointer_type:
 		if (die_type(type, &inner))
@@ -59,14 +113,28 @@ static void type_name(Dwarf_Die *type, struct strbuf *sb, int depth)
 	case DW_TAG_const_type:
 	case DW_TAG_volatile_type:
 	case DW_TAG_restrict_type:
-	case DW_TAG_atomic_type:
-		if (dwarf_tag(type) == DW_TAG_const_type)
-			strbuf_addstr(sb, "const ");
+	case DW_TAG_atomic_type: {
+		static const char *const quals[] = {
+			[DW_TAG_const_type] = "const", [DW_TAG_volatile_type] = "volatile",
+			[DW_TAG_restrict_type] = "restrict", [DW_TAG_atomic_type] = "_Atomic",
+		};
+		const char *q = quals[dwarf_tag(type)];
+		struct strbuf in = STRBUF_INIT;
+
 		if (die_type(type, &inner))
-			type_name(&inner, sb, depth + 1);
+			type_name(&inner, &in, depth + 1);
 		else
-			strbuf_addstr(sb, "void");
+			strbuf_addstr(&in, "void");
+		/* a qualified pointer is "T * const"; anything else "const T", said once */
+		if (die_type(type, &inner) && dwarf_tag(&inner) == DW_TAG_pointer_type)
+			strbuf_addf(sb, "%s %s", in.buf, q);
+		else if (!strncmp(in.buf, q, strlen(q)) && in.buf[strlen(q)] == ' ')
+			strbuf_addstr(sb, in.buf);
+		else
+			strbuf_addf(sb, "%s %s", q, in.buf);
+		strbuf_release(&in);
 		break;
+	}
 	case DW_TAG_array_type: {
 		Dwarf_Die sub;
 		Dwarf_Word n = 0;
@@ -113,6 +181,18 @@ static uint32_t array_count(Dwarf_Die *arr)
 	else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
 		n++;
 	return n;
+}
+
+/* A C++ static data member: declared in the class, stored elsewhere. */
+static bool is_static_member(Dwarf_Die *m)
+{
+	Dwarf_Attribute a;
+	bool flag = false;
+
+	if (dwarf_tag(m) == DW_TAG_variable)
+		return true;
+	return dwarf_attr(m, DW_AT_external, &a) && !dwarf_formflag(&a, &flag) && flag &&
+	       !dwarf_hasattr(m, DW_AT_data_member_location);
 }
 
 static int member_location(Dwarf_Die *m, Dwarf_Word *off)
@@ -164,7 +244,8 @@ static int add_fields(Dwarf_Die *st, struct value_type *v, int depth)
 		struct value_field *f;
 		const char *name;
 
-		if (dwarf_tag(&m) != DW_TAG_member || !die_type(&m, &mt))
+		if ((dwarf_tag(&m) != DW_TAG_member && dwarf_tag(&m) != DW_TAG_inheritance) ||
+		    !die_type(&m, &mt) || is_static_member(&m))
 			continue;
 		if (v->nfields == cap) {
 			struct value_field *nf = realloc(v->fields, cap * 2 * sizeof(*nf));
@@ -180,7 +261,8 @@ static int add_fields(Dwarf_Die *st, struct value_type *v, int depth)
 		if (!f->type)
 			return -1;
 		v->nfields++;
-		name = dwarf_diename(&m);
+		/* a base class is an anonymous member: its fields print with the derived ones */
+		name = dwarf_tag(&m) == DW_TAG_member ? dwarf_diename(&m) : NULL;
 		f->name = name ? strdup(name) : NULL;
 		member_location(&m, &off);
 		die_member_bits(&m, off, &f->bit_offset, &f->bit_size);
@@ -225,6 +307,8 @@ struct value_type *die_value_type(Dwarf_Die *type, int depth)
 		break;
 	}
 	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
 		v->kind = VK_PTR;
 		v->size = 8;
 		break;
@@ -265,8 +349,9 @@ struct value_type *die_value_type(Dwarf_Die *type, int depth)
 		}
 		break;
 	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
 	case DW_TAG_union_type:
-		v->kind = dwarf_tag(&t) == DW_TAG_structure_type ? VK_STRUCT : VK_UNION;
+		v->kind = dwarf_tag(&t) == DW_TAG_union_type ? VK_UNION : VK_STRUCT;
 		if (add_fields(&t, v, depth)) {
 			value_type_free(v);
 			return NULL;
@@ -289,9 +374,10 @@ bool die_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *out, Dwarf_Word
 		const char *mn;
 		Dwarf_Word moff;
 
-		if (dwarf_tag(&m) != DW_TAG_member)
+		if ((dwarf_tag(&m) != DW_TAG_member && dwarf_tag(&m) != DW_TAG_inheritance) ||
+		    is_static_member(&m))
 			continue;
-		mn = dwarf_diename(&m);
+		mn = dwarf_tag(&m) == DW_TAG_member ? dwarf_diename(&m) : NULL;
 		member_location(&m, &moff);
 		if (mn && !strcmp(mn, name)) {
 			*out = m;
@@ -302,8 +388,7 @@ bool die_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *out, Dwarf_Word
 			Dwarf_Die mt, pt;
 			Dwarf_Word inner;
 
-			if (die_type(&m, &mt) && !die_peel(&mt, &pt) &&
-			    (dwarf_tag(&pt) == DW_TAG_structure_type || dwarf_tag(&pt) == DW_TAG_union_type) &&
+			if (die_type(&m, &mt) && !die_peel(&mt, &pt) && die_is_record(&pt) &&
 			    die_find_member(&pt, name, out, &inner, depth + 1)) {
 				*off = moff + inner;
 				return true;
@@ -323,12 +408,36 @@ void die_list_members(Dwarf_Die *st, struct strbuf *sb, int depth)
 		const char *mn = dwarf_diename(&m);
 		Dwarf_Die mt, pt;
 
-		if (dwarf_tag(&m) != DW_TAG_member)
+		if ((dwarf_tag(&m) != DW_TAG_member && dwarf_tag(&m) != DW_TAG_inheritance) ||
+		    is_static_member(&m))
 			continue;
-		if (mn) {
+		if (mn && dwarf_tag(&m) == DW_TAG_member) {
 			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", mn);
 		} else if (die_type(&m, &mt) && !die_peel(&mt, &pt)) {
 			die_list_members(&pt, sb, depth + 1);
 		}
 	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
+/*
+ * libstdc++'s std::string (std::__cxx11::basic_string<char>): its text is
+ * at _M_dataplus._M_p, as gdb's pretty printer reads it.
+ */
+bool die_is_std_string(Dwarf_Die *type, Dwarf_Word *char_ptr_off)
+{
+	Dwarf_Die t, plus, plus_t, p, pt, pointee;
+	Dwarf_Word off1, off2;
+	const char *name;
+
+	if (die_peel(type, &t) || !die_is_record(&t) || !(name = dwarf_diename(&t)) ||
+	    strncmp(name, "basic_string<char,", 18) || !is_cplusplus(&t))
+		return false;
+	if (!die_find_member(&t, "_M_dataplus", &plus, &off1, 0) || !die_type(&plus, &plus_t) ||
+	    die_peel(&plus_t, &plus_t) || !die_find_member(&plus_t, "_M_p", &p, &off2, 0) ||
+	    !die_type(&p, &pt) || die_peel(&pt, &pt) || dwarf_tag(&pt) != DW_TAG_pointer_type ||
+	    !die_type(&pt, &pointee) || die_peel(&pointee, &pointee) ||
+	    dwarf_tag(&pointee) != DW_TAG_base_type)
+		return false;
+	*char_ptr_off = off1 + off2;
+	return true;
 }

@@ -31,6 +31,13 @@ int elf_section_bytes(const char *path, const char *name, void **data, size_t *l
  */
 int elf_each_func_symbol(Elf *elf, int (*cb)(const char *name, uint64_t addr, void *arg), void *arg);
 
+/*
+ * A shared library's exported global at addr, read by its code through a
+ * GOT slot (GLOB_DAT) that points to the copy in use (the executable's,
+ * after a copy relocation): *slot is that slot's address.  -ENOENT: none.
+ */
+int elf_got_slot(Elf *elf, uint64_t addr, uint64_t *slot);
+
 /* The length of a symbol's name without its "@VERSION" or "@@VERSION". */
 size_t elf_sym_name_len(const char *name);
 

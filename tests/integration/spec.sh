@@ -11,6 +11,7 @@ SRC=$TOP/tests/targets/vars.c
 weigh_line=$(grep -n 'vars.c:WEIGH_LINE' "$SRC" | cut -d: -f1)
 handle_decl=$(grep -n '^__attribute__((noinline)) int handle' "$SRC" | cut -d: -f1)
 rel=$(($(grep -n 'handle:RELLINE' "$SRC" | cut -d: -f1) - handle_decl))
+loop_line=$(grep -n 'vtrace: LOOP_LINE' "$TOP/tests/targets/locs.c" | cut -d: -f1)
 
 # spec_vs_gdb LABEL BIN "POINT ARG..." : the args vtrace can fetch there are
 # recorded through BPF and compared, hit by hit, with gdb's values.
@@ -79,8 +80,16 @@ for v in gcc-O0 gcc-O2 clang-O0 clang-O2; do
 	spec_vs_gdb "$v faulting pointer" "$bin" "handle nlen=r->next->hdr.len npath=r->next->path:string status=status"
 	spec_vs_gdb "$v inlined copies" "$bin" "weigh len=r->hdr.len factor=factor y2=r->in.y[2]"
 	spec_vs_gdb "$v source line" "$bin" "vars.c:$weigh_line w=w len=r->hdr.len c=@counter"
-	spec_vs_gdb "$v relative line" "$bin" "handle:$rel score=score adjusted=adjusted bytes=bytes status=status"
+	# clang -O2 leaves status as an entry value there, and gdb's reading of it
+	# from main's call-site info is wrong (1000, the next argument's value):
+	# entry.sh checks vtrace's against what main passed
+	rel_status=" status=status"
+	[ $v = clang-O2 ] && rel_status=
+	spec_vs_gdb "$v relative line" "$bin" "handle:$rel score=score adjusted=adjusted bytes=bytes$rel_status"
 	spec_vs_gdb "$v return" "$bin" "handle%return ret=\$retval"
+	# computed from memory reads (deref_size), an entry value, inlined copies' views
+	spec_vs_gdb "$v computed in a loop" "$TARGETS/locs-$v" "locs.c:$loop_line v=v i=i s=s n=n p0=it->price q1=it[1].qty"
+	spec_vs_gdb "$v inlined with constants" "$TARGETS/locs-$v" "scale x=x f=f"
 done
 bin=$TARGETS/vars-gcc-O0
 off=$("$VTRACE" probe --dry-run "ev=handle:$rel" -x "$bin" | sed -n 's/^  handle+\([0-9]*\) .*/\1/p')

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Locations that need more than a register or a stack slot, each checked by
+# value against what the target printed: a shared library's global copied
+# into the executable (R_X86_64_COPY), computed locations with memory
+# reads, typed DWARF ops, C++ classes and references, and the refusals
+# that keep a wrong value from printing.
+. "$(dirname "$0")/../lib.sh"
+
+# record NAME BIN "SPEC" [ARGS...]: vtrace's " ev: ..." lines into $T/NAME
+record() {
+	name=$1 bin=$2 spec=$3
+	shift 3
+	cat > "$T/$name.c" <<EOF
+#define SEC(NAME) __attribute__((section(NAME), used))
+struct pt_regs;
+SEC("$spec")
+int prog(struct pt_regs *ctx, int err) { return 1; }
+char _license[] SEC("license") = "GPL";
+EOF
+	"$VTRACE" record -e "$T/$name.c" -- "$bin" "$@" > "$T/$name.out" 2> "$T/$name.err"
+	echo $? > "$T/$name.rc"
+	sed -n 's/.* ev: //p' "$T/$name.out" > "$T/$name.got"
+}
+
+# --- a copy-relocated global: the library reads the executable's copy
+mkdir -p "$T/cr"
+cat > "$T/cr/lib.c" <<'EOF'
+int shared_counter;
+struct conf { int a; long b; } shared_conf = { 5, 6 };
+__attribute__((noinline)) int bump(int by) { shared_counter += by; shared_conf.a += by; return shared_counter; }
+EOF
+cat > "$T/cr/main.c" <<'EOF'
+#include <stdio.h>
+extern int shared_counter;
+extern struct conf { int a; long b; } shared_conf;
+int bump(int by);
+int main(void)
+{
+	for (int i = 0; i < 3; i++) {
+		printf("before c=%d a=%d b=%ld\n", shared_counter, shared_conf.a, shared_conf.b);
+		bump(1);
+	}
+	return 0;
+}
+EOF
+gcc -g -O2 -shared -fPIC -o "$T/cr/libcr.so" "$T/cr/lib.c" &&
+	gcc -g -O2 -o "$T/cr/main" "$T/cr/main.c" -L"$T/cr" -lcr -Wl,-rpath,"$T/cr"
+if readelf -r "$T/cr/main" | grep -q 'R_X86_64_COPY.*shared_counter'; then
+	record copy "$T/cr/main" "exec=$T/cr/libcr.so;ev=bump c=@shared_counter a=@shared_conf.a b=@shared_conf.b"
+	sed -n 's/^before //p' "$T/copy.out" > "$T/copy.want"
+	if [ "$(cat "$T/copy.rc")" = 0 ] && [ -s "$T/copy.want" ] && cmp -s "$T/copy.want" "$T/copy.got"; then
+		ok "a copy-relocated global reads the executable's copy, as the library's code does ($(tr '\n' ' ' < "$T/copy.got"))"
+	else
+		not_ok "a copy-relocated global reads the executable's copy" "want: $(cat "$T/copy.want")" \
+			"got: $(cat "$T/copy.got")" "$(cat "$T/copy.err")"
+	fi
+else
+	not_ok "the test's executable has a copy relocation for shared_counter"
+fi
