@@ -181,6 +181,47 @@ for i in range(300):
     d[str(i)] = (i, -i * 7, float(i))
 print(len(d), isinstance(d, dict), sum(t[1] for t in d.values()))'
 
+# --- partial units (dwz), type units, DWARF 4 and 5 ----------------------
+
+# twice()'s abstract DIE in a partial unit the three units import (dwz),
+# or its types in .debug_types: each copy gdb breaks at, in twice
+UNITS=$TOP/tests/integration/units
+for v in dwarf-4-dwz dwarf-5-dwz dwarf-4-types; do
+	bin=$T/units-$v
+	case $v in
+	*-types) flags="-gdwarf-4 -fdebug-types-section" ;;
+	dwarf-4*) flags=-gdwarf-4 ;;
+	*) flags=-gdwarf-5 ;;
+	esac
+	# shellcheck disable=SC2086
+	gcc $flags -O2 -o "$bin" "$UNITS/a.c" "$UNITS/b.c" "$UNITS/c.c" || { not_ok "$v: built"; continue; }
+	case $v in
+	*-dwz)
+		if ! command -v dwz > /dev/null; then
+			ok "$v: # SKIP dwz is not installed (apt-get install dwz)"
+			continue
+		fi
+		dwz "$bin" || { not_ok "$v: dwz ran"; continue; }
+		readelf --debug-dump=info "$bin" | awk '/DW_TAG_partial_unit/ { pu = 1 } /DW_TAG_compile_unit/ { pu = 0 }
+			pu && /DW_AT_name.*: twice$/ { found = 1 } END { exit !found }' ||
+			{ not_ok "$v: dwz moved twice's abstract DIE to a partial unit"; continue; }
+		;;
+	*)
+		readelf -SW "$bin" | grep -q '\.debug_types' || { not_ok "$v: gcc wrote .debug_types"; continue; }
+		;;
+	esac
+	mkdir -p "$T/addrs-$v"
+	instances "$bin" twice > "$T/addrs-$v/twice"
+	LOC_FUNCS=twice LOC_ADDRS_DIR=$T/addrs-$v gdb -batch -nx -q -x "$LOCS" "$bin" 2>&1 |
+		grep '^twice ' > "$T/locs-$v"
+	read -r _ gdbn inside outside rest < "$T/locs-$v"
+	if [ "$gdbn" = 3 ] && [ "$inside" = 3 ] && [ "$outside" = 0 ]; then
+		ok "$v: twice's 3 inlined copies, gdb's locations, each in twice as gdb reads it"
+	else
+		not_ok "$v: twice's copies" "gdb: $gdbn, vtrace: $inside in twice, $outside outside ($rest)"
+	fi
+done
+
 # --- a function split into a hot and a .cold part ------------------------
 
 SPLIT=$TARGETS/splitfn-gcc-O2
