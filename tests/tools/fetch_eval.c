@@ -188,6 +188,65 @@ static void eval(const struct fetch_arg *a)
 	case FETCH_UNAVAILABLE:
 		printf("(unavailable)\n");
 		return;
+	case FETCH_PIECES: {
+		/* each piece where it goes, as DWARF composes them */
+		unsigned char buf[4096] = { 0 };
+
+		if (a->size > sizeof(buf)) {
+			printf("(too-large %u)\n", a->size);
+			return;
+		}
+		for (size_t i = 0; i < a->npieces; i++) {
+			const struct fetch_arg *p = &a->pieces[i];
+			uint64_t pv = 0, pa = 0;
+
+			if (p->piece_off + p->size > a->size) {
+				printf("(fault)\n");
+				return;
+			}
+			switch (p->base) {
+			case FETCH_UNAVAILABLE:
+				printf("(unavailable)\n");
+				return;
+			case FETCH_CONST: pv = p->value; break;
+			case FETCH_REG: pv = regs[p->reg] + p->offset; break;
+			case FETCH_EXPR:
+			case FETCH_MEM_EXPR:
+				if ((rc = eval_ops(p, p->base == FETCH_EXPR ? &pv : &pa))) {
+					printf(rc == -2 ? "(entry)\n" : "(fault)\n");
+					return;
+				}
+				pv += p->base == FETCH_EXPR ? p->offset : 0;
+				break;
+			case FETCH_MEM_REG: pa = regs[p->reg]; break;
+			case FETCH_MEM_PC: pa = regs[DREG_RIP]; break;
+			default:
+				printf("(fault)\n");
+				return;
+			}
+			if (p->base == FETCH_MEM_REG || p->base == FETCH_MEM_PC || p->base == FETCH_MEM_EXPR) {
+				if (read_mem(pa + p->offset, buf + p->piece_off, p->size)) {
+					printf("(fault)\n");
+					return;
+				}
+			} else {
+				memcpy(buf + p->piece_off, &pv, p->size < 8 ? p->size : 8);
+			}
+		}
+		if (a->final == FINAL_BYTES) {
+			if (hex_bytes) {
+				printf("(bytes ");
+				for (uint32_t i = 0; i < a->size; i++)
+					printf("%02x", buf[i]);
+				printf(")\n");
+			} else {
+				printf("(bytes)\n");
+			}
+			return;
+		}
+		memcpy(&v, buf, a->size < 8 ? a->size : 8);
+		break;
+	}
 	case FETCH_CONST:
 		v = a->value;
 		break;
@@ -283,7 +342,8 @@ static void eval(const struct fetch_arg *a)
  * (the oracle's vars mode compares every variable gdb reads at a stop):
  *
  *   point ID HEAD                 "addrs ADDR@FUNC@LOW ..." for "HEAD $vars", or "error MSG"
- *   eval ID PID R0..R16 NAME...   NAME=VALUE per name, then "."
+ *   eval ID[.K] PID R0..R16 NAME...   NAME=VALUE per name, then "." (K: the
+ *                                 instance's index, when several share rip)
  *
  * Points are numbered 0, 1, ... in order; registers are hex, in DWARF order
  * (rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip).  A name is read from the
@@ -305,8 +365,13 @@ struct served_point {
 	size_t nnames;
 };
 
+/* The instance where rip stops; the which-th when several share the address. */
+static int which = -1;
+
 static struct probe_instance *inst_at(struct probe_resolved *r, uint64_t bias)
 {
+	if (which >= 0 && (size_t)which < r->ninsts && r->insts[which].addr + bias == regs[DREG_RIP])
+		return &r->insts[which];
 	for (size_t k = 0; k < r->ninsts; k++)
 		if (r->insts[k].addr + bias == regs[DREG_RIP])
 			return &r->insts[k];
@@ -387,31 +452,67 @@ static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, c
 
 /*
  * The function whose variables $vars lists at an instance, "NAME@LOW": the
- * innermost function scope at its address (an inlined one starting there,
- * say) and the lowest address of its ranges, or the instance's own function
- * ("NAME@0") when the address is outside its ranges.  Spaces in NAME are
- * sent as DEL (0x7f).
+ * instance's own function (its inlined copy, for an inlined instance) among
+ * the DIEs containing its address, with the lowest address of its ranges, or
+ * "NAME@0" when the address is outside its ranges.  Spaces in NAME are sent
+ * as DEL (0x7f).
  */
+/* The functions and blocks containing pc below die, outermost first, as laid out (callers included). */
+static int path_at(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *path, int depth)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(die, &child))
+		return depth;
+	do {
+		int tag = dwarf_tag(&child), d;
+
+		if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+		     tag == DW_TAG_lexical_block) && depth < 64 && dwarf_haspc(&child, pc) == 1) {
+			path[depth] = child;
+			return path_at(&path[depth], pc, path, depth + 1);
+		}
+		if (tag == DW_TAG_namespace || tag == DW_TAG_class_type || tag == DW_TAG_structure_type) {
+			d = path_at(&child, pc, path, depth);
+			if (d > depth)
+				return d;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return depth;
+}
+
 static const char *scope_func(const struct probe_instance *in)
 {
 	static char name[300];
+	static Dwarf_Die path[64];
 	Dwarf_Addr cu_bias;
 	Dwarf_Die *cu = dwfl_module_addrdie(served_df.mod, in->addr + served_df.bias, &cu_bias);
-	Dwarf_Die *scopes = NULL;
-	int n = cu ? dwarf_getscopes(cu, in->addr + served_df.bias - cu_bias, &scopes) : -1;
+	int n = cu ? path_at(cu, in->addr + served_df.bias - cu_bias, path, 0) : 0;
 	Dwarf_Die *inner = NULL;
 	bool own = false;
 
-	for (int i = 0; i < n; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-		const char *fn;
+	for (int i = n - 1; i >= 0; i--) {
+		int tag = dwarf_tag(&path[i]);
+		const char *fn = dwarf_diename(&path[i]), *linkage = NULL;
+		Dwarf_Attribute at;
+		Dwarf_Addr entry;
 
-		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
+		if (tag != (in->inlined ? DW_TAG_inlined_subroutine : DW_TAG_subprogram))
 			continue;
-		fn = dwarf_diename(&scopes[i]);
-		if (!inner)
-			inner = &scopes[i];
-		own |= fn && !strcmp(fn, in->func);
+		if (dwarf_attr_integrate(&path[i], DW_AT_linkage_name, &at))
+			linkage = dwarf_formstring(&at);
+		if ((!fn || strcmp(fn, in->func)) && (!linkage || strcmp(linkage, in->func)))
+			continue;
+		/* one copy inlined into another at this address: the one entered here */
+		if (!dwarf_entrypc(&path[i], &entry) &&
+		    entry + cu_bias - served_df.bias == in->addr - in->func_offset) {
+			inner = &path[i];
+			own = true;
+			break;
+		}
+		if (!own)
+			inner = &path[i];
+		own = true;
 	}
 	if (own && inner) {
 		Dwarf_Addr base, start, end, low = (Dwarf_Addr)-1;
@@ -425,7 +526,6 @@ static const char *scope_func(const struct probe_instance *in)
 	} else {
 		snprintf(name, sizeof(name), "%s@0", in->func);
 	}
-	free(scopes);
 	for (char *c = name; *c; c++)	/* "construct<Item, const Item&>": one word */
 		if (*c == ' ')
 			*c = '\x7f';
@@ -487,6 +587,7 @@ static int serve(const char *bin)
 		if (strcmp(cmd, "eval") || (size_t)atoi(id) >= npoints)
 			continue;
 		p = &points[atoi(id)];
+		which = strchr(id, '.') ? atoi(strchr(id, '.') + 1) : -1;
 		tok = strtok_r(NULL, " ", &save);
 		if (tok && atoi(tok) != pid) {
 			char path[64];

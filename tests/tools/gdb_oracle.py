@@ -247,7 +247,7 @@ class Server:
         return None, line[len("error "):] if line.startswith("error ") else "fetch-eval: " + line
 
     def eval(self, ident, pid, regs, names):
-        self.p.stdin.write("eval %d %d %s %s\n" % (ident, pid, " ".join("%x" % r for r in regs),
+        self.p.stdin.write("eval %s %d %s %s\n" % (ident, pid, " ".join("%x" % r for r in regs),
                                                    " ".join(names)))
         self.p.stdin.flush()
         out = {}
@@ -540,14 +540,17 @@ def vars_mode():
             out.write("point-unresolved\t%s\t%s\t-\t-\t-\t-\t%s\t%s\n" % (name, head, knows, err))
             notes["point"].append("# point: %s: %s: vtrace: %s (%s)" % (LABEL, head, err, knows))
             continue
+        addrs = list(enumerate(addrs))
         if len(addrs) > MAXINSTS:
             # a helper inlined hundreds of times: an even spread of its copies
             c["instances_left_out"] += len(addrs) - MAXINSTS
-            addrs = sorted(addrs)
+            addrs = sorted(addrs, key=lambda x: x[1][0])
             addrs = [addrs[k * len(addrs) // MAXINSTS] for k in range(MAXINSTS)]
-        for a, func in addrs:
-            by_addr.setdefault(a, []).append(i)
-            funcs[(i, a)] = func
+        for k, (a, func) in addrs:
+            # several instances of a point may share an address (a function
+            # inlined into itself there): each is compared on its own
+            by_addr.setdefault(a, []).append((i, k))
+            funcs[(i, k)] = func
     c["addrs"] = len(by_addr)
     with open(BIN, "rb") as f:
         if f.read(18)[16] != 3:
@@ -564,37 +567,38 @@ def vars_mode():
         frame = gdb.newest_frame()
         pc = frame.pc()
         a = pc - bias
-        ids = [i for i in by_addr.get(a, []) if hits.get((i, a), 0) < MAXHITS]
+        ids = [ik for ik in by_addr.get(a, []) if hits.get(ik, 0) < MAXHITS]
         if not ids:
             if a in bps:
                 bps.pop(a).delete()
             continue
         regs = [int(frame.read_register(r)) & MASK for r in REGS]
         scopes = {}
-        for i in ids:
-            hits[(i, a)] = hits.get((i, a), 0) + 1
-            if hits[(i, a)] == 1:
+        for ik in ids:
+            i, k = ik
+            hits[ik] = hits.get(ik, 0) + 1
+            if hits[ik] == 1:
                 c["points"] += 1
                 c["hit"].add(points[i][0])
             c["stops"] += 1
             name, head = points[i]
-            if funcs[(i, a)] not in scopes:
-                fname, syms = scope_symbols(pc, funcs[(i, a)], bias)
-                scopes[funcs[(i, a)]] = fname, syms and [
+            if funcs[ik] not in scopes:
+                fname, syms = scope_symbols(pc, funcs[ik], bias)
+                scopes[funcs[ik]] = fname, syms and [
                     (s.name, gdb_read(s, frame), str(s.type)) for s in syms]
-            fname, readings = scopes[funcs[(i, a)]]
+            fname, readings = scopes[funcs[ik]]
             if readings is None:
                 # gdb's innermost scope here is another function's (an inlined
                 # copy whose range does not hold its entry pc, say)
                 c["scope_differs"] += 1
-                if ("scope", i, a) not in seen:
-                    seen.add(("scope", i, a))
+                if ("scope", ik) not in seen:
+                    seen.add(("scope", ik))
                     out.write("scope-differs\t%s\t%s\t%#x\t%s\t-\t-\t-\tvtrace's scope is %s's\n"
-                              % (name, head, a, fname, funcs[(i, a)]))
+                              % (name, head, a, fname, funcs[ik]))
                     notes["scope"].append("# scope: %s %s at %#x: vtrace's scope is %s's, gdb's "
-                                          "innermost %s's" % (LABEL, head, a, funcs[(i, a)], fname))
+                                          "innermost %s's" % (LABEL, head, a, funcs[ik], fname))
                 continue
-            got = srv.eval(i, pid, regs, [("?" if g is None else "") + n for n, g, _ in readings]) \
+            got = srv.eval("%d.%d" % ik, pid, regs, [("?" if g is None else "") + n for n, g, _ in readings]) \
                 if readings else {}
             for vname, g, tname in readings:
                 have = got.get(vname, "(unresolved: fetch-eval gave no answer)")
@@ -616,7 +620,7 @@ def vars_mode():
                     c["skips"][detail] = c["skips"].get(detail, 0) + 1
                 if cat in ("agree", "unavailable", "skipped"):
                     continue
-                key = (cat, i, a, vname)
+                key = (cat, ik, vname)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -628,7 +632,7 @@ def vars_mode():
                 notes[cat].append("# %s: %s %s (%s at %#x): %s [%s]: gdb %s, vtrace %s%s" % (
                     cat, LABEL, head, fname, a, vname, tname, show_gdb(g), have,
                     " (%s)" % detail if detail else ""))
-        if all(hits.get((i, a), 0) >= MAXHITS for i in by_addr[a]) and a in bps:
+        if all(hits.get(ik, 0) >= MAXHITS for ik in by_addr[a]) and a in bps:
             bps.pop(a).delete()   # enough hits here: let the command run free
     srv.close()
     out.close()
