@@ -19,7 +19,7 @@
 #include "probe/dwarf_int.h"
 #include "probe/elf.h"
 
-/* Deeper nesting than this is not real code (gdb's inline depth limits are far lower). */
+/* A bound on the recursion: real DIE trees nest a few dozen deep. */
 #define WALK_DEPTH 256
 
 struct builder {
@@ -124,7 +124,7 @@ static void walk(struct builder *b, Dwarf_Die *parent, size_t parent_node, int d
 		case DW_TAG_union_type:
 			if (b->cxx)
 				break;
-			continue;
+			continue;	/* to the next sibling */
 		case DW_TAG_lexical_block:
 		case DW_TAG_namespace:
 		case DW_TAG_module:
@@ -132,7 +132,7 @@ static void walk(struct builder *b, Dwarf_Die *parent, size_t parent_node, int d
 		case DW_TAG_catch_block:
 			break;
 		default:
-			continue;
+			continue;	/* to the next sibling */
 		}
 		node = add_node(b, &child, parent_node);
 		if (b->err)
@@ -160,7 +160,8 @@ static int walk_units(struct builder *b, Dwarf *dbg)
 	uint8_t type;
 
 	while (dwarf_get_units(dbg, cu, &cu, NULL, &type, &cudie, &subdie) == 0) {
-		Dwarf_Die *root = type == DW_UT_skeleton ? &subdie : &cudie;
+		/* a skeleton's code is described in its split unit, when that was found */
+		Dwarf_Die *root = type == DW_UT_skeleton && subdie.addr ? &subdie : &cudie;
 
 		if (type == DW_UT_type || type == DW_UT_split_type)
 			continue;	/* type units describe types only */
@@ -247,8 +248,7 @@ static int collect_syms(struct dw_index *ix, struct dwarf_file *df)
 	/* a relocatable object's (a kernel module's) symbols are section-relative */
 	if (!df->elf || !gelf_getehdr(df->elf, &eh) || eh.e_type == ET_REL)
 		return 0;
-	if (df->elf)
-		rc = elf_each_func_symbol(df->elf, sym_cb, &sb);
+	rc = elf_each_func_symbol(df->elf, sym_cb, &sb);
 	if (!rc && dbg_elf && dbg_elf != df->elf)
 		rc = elf_each_func_symbol(dbg_elf, sym_cb, &sb);
 	if (rc)
