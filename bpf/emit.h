@@ -48,4 +48,8 @@ void mark_unavailable(struct insn_buf *b, size_t idx);
 int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a, size_t idx,
 	      size_t *nreads);
 
+/* bpf/expr.c: a value assembled from its pieces into its slot. */
+int emit_pieces(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a, size_t idx,
+		uint32_t slot, size_t *nreads);
+
 #endif

@@ -245,3 +245,79 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 	return 0;
 }
 
+
+/*
+ * A value assembled from pieces (DW_OP_piece) into its slot: each piece a
+ * register, a constant, a computed value or memory of its own, stored at
+ * its offset; an optimized-out piece makes the whole arg unavailable.
+ */
+int emit_pieces(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a, size_t idx,
+		uint32_t slot, size_t *nreads)
+{
+	for (uint32_t o = 0; o < a->size; o += 8)
+		emit(b, ST_MEM(BPF_DW, R_SCRATCH, slot + o, 0));
+	for (size_t i = 0; i < a->npieces; i++) {
+		const struct fetch_arg *p = &a->pieces[i];
+		uint32_t at = slot + p->piece_off;
+
+		if (p->piece_off + p->size > a->size || !p->size)
+			return -EINVAL;
+		switch (p->base) {
+		case FETCH_UNAVAILABLE:
+			mark_unavailable(b, idx);
+			continue;
+		case FETCH_MEM_REG:
+		case FETCH_MEM_PC:
+		case FETCH_MEM_EXPR:
+			if (p->base == FETCH_MEM_EXPR) {
+				if (emit_expr(b, w, p, idx, nreads))
+					return -EINVAL;
+			} else {
+				int reg = p->base == FETCH_MEM_PC ? DREG_RIP : p->reg;
+
+				if (pt_regs_offset(reg) < 0 || (p->base == FETCH_MEM_PC && w->target != TARGET_USER))
+					return -EINVAL;
+				emit(b, LDX_MEM(BPF_DW, BPF_REG_3, R_CTX, pt_regs_offset(reg)));
+			}
+			if (p->offset)
+				emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, p->offset));
+			emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
+			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, at));
+			emit(b, MOV64_IMM(BPF_REG_2, p->size));
+			emit_read(b, w->target, false, nreads);
+			continue;
+		case FETCH_REG:
+			if (pt_regs_offset(p->reg) < 0)
+				return -EINVAL;
+			emit(b, LDX_MEM(BPF_DW, BPF_REG_0, R_CTX, pt_regs_offset(p->reg)));
+			if (p->offset)
+				emit(b, ALU64_IMM(BPF_ADD, BPF_REG_0, p->offset));
+			break;
+		case FETCH_CONST:
+			emit_ld_imm64(b, BPF_REG_0, 0, p->value);
+			break;
+		case FETCH_EXPR:
+			if (emit_expr(b, w, p, idx, nreads))
+				return -EINVAL;
+			emit(b, MOV64_REG(BPF_REG_0, BPF_REG_3));
+			if (p->offset)
+				emit(b, ALU64_IMM(BPF_ADD, BPF_REG_0, p->offset));
+			break;
+		default:
+			return -EINVAL;
+		}
+		/* a value piece: its low size bytes, little endian */
+		if (p->size > 8)
+			return -EINVAL;
+		if (p->size == 8 || p->size == 4 || p->size == 2 || p->size == 1) {
+			emit(b, STX_MEM(p->size == 8 ? BPF_DW : p->size == 4 ? BPF_W : p->size == 2 ? BPF_H : BPF_B,
+					R_SCRATCH, BPF_REG_0, at));
+		} else {
+			for (uint32_t k = 0; k < p->size; k++) {
+				emit(b, STX_MEM(BPF_B, R_SCRATCH, BPF_REG_0, at + k));
+				emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 8));
+			}
+		}
+	}
+	return 0;
+}

@@ -243,8 +243,21 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		goto done;
 	}
 
+	if (a->base == FETCH_PIECES) {
+		if (a->final == FINAL_STRING || emit_pieces(b, w, a, idx, slot, &nreads))
+			return -EINVAL;
+		if (a->final == FINAL_INT) {
+			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
+			normalize(b, BPF_REG_0, a);
+			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
+		}
+		goto done;
+	}
+
 	/* the first address (or, for FETCH_REG/CONST strings, the pointer) into r3 */
 	switch (a->base) {
+	case FETCH_PIECES:
+		break;	/* handled above */
 	case FETCH_UNAVAILABLE:
 		break;	/* handled above */
 	case FETCH_CONST:

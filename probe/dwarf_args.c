@@ -309,6 +309,204 @@ static int entry_info(struct arg_ctx *x, struct fetch_arg *a)
 	return 0;
 }
 
+/* A piece's location as a fetch of its own. */
+static int piece_fetch(const struct loc_piece *p, struct fetch_arg *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->piece_off = p->off;
+	f->size = p->size;
+	if (p->empty) {
+		f->base = FETCH_UNAVAILABLE;
+		return 0;
+	}
+	f->base = p->loc.base;
+	f->reg = p->loc.reg;
+	f->offset = p->loc.offset;
+	f->value = p->loc.value;
+	if (p->loc.nops) {
+		f->ops = malloc(p->loc.nops * sizeof(*f->ops));
+		if (!f->ops)
+			return -ENOMEM;
+		memcpy(f->ops, p->loc.ops, p->loc.nops * sizeof(*f->ops));
+		f->nops = p->loc.nops;
+	}
+	return 0;
+}
+
+/*
+ * The part of a piece that holds delta bytes in: memory moves by delta, a
+ * register or a computed value shifts right (little endian).
+ */
+static int piece_part(const struct loc_piece *p, uint32_t delta, struct loc *l)
+{
+	*l = p->loc;
+	if (!delta)
+		return 0;
+	switch (l->base) {
+	case FETCH_MEM_REG:
+	case FETCH_MEM_PC:
+	case FETCH_MEM_EXPR:
+		l->offset += delta;
+		return 0;
+	case FETCH_CONST:
+		l->value >>= 8 * delta;
+		return 0;
+	case FETCH_REG:
+		if (l->offset)
+			return -ENOTSUP;
+		l->ops[0] = (struct fetch_op){ FOP_REG, l->reg, 0 };
+		l->nops = 1;
+		l->base = FETCH_EXPR;
+		/* fall through */
+	case FETCH_EXPR:
+		if (l->offset || l->nops + 2 > FETCH_EXPR_MAX_OPS)
+			return -ENOTSUP;
+		l->ops[l->nops++] = (struct fetch_op){ FOP_CONST, 0, 8 * delta };
+		l->ops[l->nops++] = (struct fetch_op){ FOP_SHR, 0, 0 };
+		return 0;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+/*
+ * A variable split into pieces (DW_OP_piece): its first member or element
+ * is taken from the piece that holds it, whole; with no steps, the value
+ * is assembled from every piece (FETCH_PIECES).  On success l is the
+ * location to go on from, *type and rest what is left to resolve.
+ */
+static int take_pieces(struct arg_ctx *x, struct loc_piece *pieces, size_t np, Dwarf_Die *type,
+		       const struct spec_arg *sa, struct spec_arg *rest, struct fetch_arg *a, struct loc *l,
+		       struct spec_error *err)
+{
+	int rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (!sa->nsteps || sa->steps[0].kind == STEP_ARROW) {
+		/* the whole value, assembled */
+		a->pieces = calloc(np, sizeof(*a->pieces));
+		if (!a->pieces) {
+			free(pieces);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < np && !rc; i++, a->npieces++)
+			rc = piece_fetch(&pieces[i], &a->pieces[i]);
+		free(pieces);
+		l->base = FETCH_PIECES;
+		return rc;
+	}
+	{
+		const struct spec_step *st = &sa->steps[0];
+		int len = st->kind == STEP_INDEX ? 1 : (int)strlen(st->field) + 1;
+		Dwarf_Die t, member, mt;
+		Dwarf_Word off = 0, msize = 0;
+		uint32_t bo, bs;
+		const struct loc_piece *p = NULL;
+
+		if (die_peel(type, &t)) {
+			free(pieces);
+			return spec_fail(err, st->col, len, "cannot read the type here");
+		}
+		if (st->kind == STEP_DOT && die_is_record(&t) &&
+		    die_find_member(&t, st->field, &member, &off, 0) && die_type(&member, &mt)) {
+			die_member_bits(&member, 0, &bo, &bs);
+			if (bs) {
+				free(pieces);
+				return spec_fail(err, st->col, len, "'%s' is a bitfield of a variable split into "
+						 "pieces; vtrace does not fetch it", st->field);
+			}
+		} else if (st->kind == STEP_INDEX && dwarf_tag(&t) == DW_TAG_array_type && die_type(&t, &mt)) {
+			Dwarf_Die et;
+
+			if (die_peel(&mt, &et) || dwarf_aggregate_size(&et, &msize)) {
+				free(pieces);
+				return spec_fail(err, st->col, len, "the elements here have no size");
+			}
+			off = st->index * msize;
+		} else {
+			free(pieces);
+			/* the ordinary path gives the ordinary message */
+			return spec_fail(err, st->col, len, "'%s' is split into pieces here, and this step does "
+					 "not name a member or element of it", sa->var);
+		}
+		if (!msize) {
+			Dwarf_Die pt;
+
+			if (!die_peel(&mt, &pt))
+				dwarf_aggregate_size(&pt, &msize);
+		}
+		for (size_t i = 0; i < np && !p; i++)
+			if (pieces[i].off <= off && off + msize <= pieces[i].off + pieces[i].size)
+				p = &pieces[i];
+		if (!p && off >= pieces[np - 1].off + pieces[np - 1].size) {
+			free(pieces);
+			/* past the last piece: that part has no location */
+			spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx (that part of it)",
+				  sa->text, (unsigned long long)x->pc);
+			return -ENOENT;
+		}
+		if (!p) {
+			free(pieces);
+			return spec_fail(err, st->col, len, "'%s' is split into pieces here, and this part spans "
+					 "two of them", sa->var);
+		}
+		if (p->empty) {
+			free(pieces);
+			spec_fail(err, sa->col, sa->len, "'%s' is optimized out at 0x%llx (that part of it)",
+				  sa->text, (unsigned long long)x->pc);
+			return -ENOENT;
+		}
+		rc = piece_part(p, off - p->off, l);
+		free(pieces);
+		if (rc)
+			return spec_fail(err, st->col, len, "'%s' is split into pieces here, and vtrace cannot "
+					 "take this part of one", sa->var);
+		*type = mt;
+		rest->steps = sa->steps + 1;
+		rest->nsteps = sa->nsteps - 1;
+		return 0;
+	}
+}
+
+static int resolve_pieces(struct arg_ctx *x, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops,
+			  const struct loc *fb, Dwarf_Die *type, const struct spec_arg *sa,
+			  struct spec_arg *rest, struct fetch_arg *a, struct loc *l, struct spec_error *err)
+{
+	struct loc_piece *pieces;
+	struct loc bad;
+	size_t np;
+	char opname[40];
+	int rc = loc_pieces(x->df, attr, ops, nops, x->pc, fb, &pieces, &np, &bad);
+
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc)
+		return spec_fail(err, sa->col, sa->len, "'%s' cannot be fetched at 0x%llx: a piece of it: %s (%s)",
+				 sa->var, (unsigned long long)x->pc, bad.why ? bad.why : "vtrace does not evaluate it",
+				 dw_op_name(bad.bad_atom, opname, sizeof(opname)));
+	return take_pieces(x, pieces, np, type, sa, rest, a, l, err);
+}
+
+/* A struct or array of up to 8 bytes held in one register (or computed): one piece. */
+static int value_as_piece(struct arg_ctx *x, Dwarf_Die *type, const struct spec_arg *sa,
+			  struct spec_arg *rest, struct fetch_arg *a, struct loc *l, struct spec_error *err)
+{
+	struct loc_piece *p;
+	Dwarf_Die t;
+	Dwarf_Word size = 0;
+
+	if ((l->base != FETCH_REG && l->base != FETCH_CONST && l->base != FETCH_EXPR) || die_peel(type, &t) ||
+	    (!die_is_record(&t) && dwarf_tag(&t) != DW_TAG_array_type) || dwarf_aggregate_size(&t, &size) ||
+	    !size || size > 8)
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->size = size;
+	p->loc = *l;
+	return take_pieces(x, p, 1, type, sa, rest, a, l, err);
+}
+
 /* Resolves one named variable (or global) at the context's pc into a. */
 int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		       struct fetch_arg *a, struct spec_error *err)
@@ -319,6 +517,7 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 	struct loc fb, l;
 	bool have_fb;
 	Dwarf_Die type;
+	struct spec_arg rest = *sa;	/* the steps still to take (a piece may take the first) */
 	int rc = 0;
 
 	if (!die_type(var, &type))
@@ -338,6 +537,9 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 			     where.len ? where.buf : "");
 			strbuf_release(&where);
 			rc = -ENOENT;
+		} else if (loc_is_composite(ops, nops)) {
+			rc = resolve_pieces(x, &attr, ops, nops, have_fb ? &fb : NULL, &type, sa, &rest, a, &l,
+					    err);
 		} else {
 			rc = loc_eval(x->df, &attr, ops, nops, x->pc, have_fb ? &fb : NULL, &l);
 			if (rc == -ENODATA)
@@ -348,6 +550,8 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 					  sa->var, (unsigned long long)x->pc,
 					  l.why ? l.why : "vtrace does not evaluate it",
 					  dw_op_name(l.bad_atom, opname, sizeof(opname)));
+			else if (!l.entry)
+				rc = value_as_piece(x, &type, sa, &rest, a, &l, err);
 		}
 		if (!rc && l.entry) {
 			rc = entry_info(x, a);
@@ -407,7 +611,10 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		memcpy(a->ops, l.ops, l.nops * sizeof(*a->ops));
 		a->nops = l.nops;
 	}
-	rc = apply_steps(a, &type, sa, err) ?: follow_reference(a, &type, sa->col, sa->len, err);
+	if (a->base == FETCH_PIECES && rest.nsteps)
+		return spec_fail(err, rest.steps[0].col, 2, "'%s' is split into pieces here; vtrace takes "
+			    "one member or element of it, not a pointer through it", sa->var);
+	rc = apply_steps(a, &type, &rest, err) ?: follow_reference(a, &type, sa->col, sa->len, err);
 	if (rc)
 		return rc;
 	if (a->bit_size) {

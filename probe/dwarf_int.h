@@ -56,6 +56,15 @@ int loc_eval(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t
 int loc_frame_base(struct dwarf_file *df, Dwarf_Die *fn, Dwarf_Addr pc, struct loc *out);
 int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
 	       Dwarf_Op **ops, size_t *nops);
+struct loc_piece {
+	uint32_t off, size;	/* where in the value, how many bytes */
+	bool empty;		/* optimized out */
+	struct loc loc;
+};
+
+bool loc_is_composite(Dwarf_Op *ops, size_t n);
+int loc_pieces(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n, Dwarf_Addr pc,
+	       const struct loc *frame_base, struct loc_piece **out, size_t *nout, struct loc *bad);
 void loc_available(Dwarf_Die *var, struct strbuf *sb);
 
 /* dwarf_points.c */

@@ -58,12 +58,11 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 	/* A whole-value piece is the value itself. */
 	if (n == 2 && ops[1].atom == DW_OP_piece)
 		n = 1;
-	for (size_t i = 0; i < n; i++)
-		if (ops[i].atom == DW_OP_piece || ops[i].atom == DW_OP_bit_piece) {
-			out->bad_atom = ops[i].atom;
-			out->why = "the value is split into pieces";
-			return -ENOTSUP;
-		}
+	if (loc_is_composite(ops, n)) {
+		out->bad_atom = DW_OP_piece;
+		out->why = "the value is split into pieces";	/* the caller takes them apart */
+		return -ENOTSUP;
+	}
 	reg = dw_reg_of_op(ops[0].atom, ops[0].number, &breg);
 	if (reg >= 0) {
 		if (reg >= DREG_NUM) {
@@ -357,4 +356,74 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 	/* views that cannot be read: the addresses alone */
 	n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
 	return n < 1 || !*nops ? 0 : n;
+}
+
+bool loc_is_composite(Dwarf_Op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].atom == DW_OP_piece || ops[i].atom == DW_OP_bit_piece)
+			return !(n == 2 && i == 1 && ops[i].atom == DW_OP_piece);
+	return false;
+}
+
+/*
+ * A composite location (a struct in registers, a value split by SRA):
+ * "LOC1 DW_OP_piece N1 LOC2 DW_OP_piece N2 ...", each LOC a location of
+ * its own, an empty one a part that is optimized out.  -ENOTSUP with
+ * bad->bad_atom and bad->why for a piece vtrace cannot fetch.
+ */
+int loc_pieces(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n, Dwarf_Addr pc,
+	       const struct loc *frame_base, struct loc_piece **out, size_t *nout, struct loc *bad)
+{
+	struct loc_piece *v = NULL;
+	size_t np = 0, start = 0;
+	uint32_t off = 0;
+
+	memset(bad, 0, sizeof(*bad));
+	for (size_t i = 0; i < n; i++) {
+		struct loc_piece *nv;
+		int rc;
+
+		if (ops[i].atom == DW_OP_bit_piece) {
+			free(v);
+			bad->bad_atom = ops[i].atom;
+			bad->why = "a piece smaller than a byte";
+			return -ENOTSUP;
+		}
+		if (ops[i].atom != DW_OP_piece)
+			continue;
+		nv = realloc(v, (np + 1) * sizeof(*nv));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		memset(&v[np], 0, sizeof(v[np]));
+		v[np].off = off;
+		v[np].size = ops[i].number;
+		if (i == start) {
+			v[np].empty = true;	/* no location: this part is optimized out */
+		} else {
+			rc = loc_eval(df, attr, ops + start, i - start, pc, frame_base, &v[np].loc);
+			if (rc == -ENODATA) {
+				v[np].empty = true;
+			} else if (rc) {
+				*bad = v[np].loc;
+				free(v);
+				return rc;
+			}
+		}
+		off += ops[i].number;
+		np++;
+		start = i + 1;
+	}
+	if (start != n || !np) {
+		free(v);
+		bad->bad_atom = n ? ops[n - 1].atom : 0;
+		bad->why = "a composite location that does not end in a piece";
+		return -ENOTSUP;
+	}
+	*out = v;
+	*nout = np;
+	return 0;
 }

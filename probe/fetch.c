@@ -25,6 +25,9 @@ void fetch_arg_free(struct fetch_arg *a)
 	free(a->derefs);
 	free(a->ops);
 	value_type_free(a->type);
+	for (size_t i = 0; i < a->npieces; i++)
+		fetch_arg_free(&a->pieces[i]);
+	free(a->pieces);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -166,10 +169,35 @@ void fetch_arg_describe(struct strbuf *sb, const struct fetch_arg *a)
 	char sz[8];
 
 	snprintf(sz, sizeof(sz), "%c%u", a->hex ? 'x' : a->is_signed ? 's' : 'u', a->size * 8);
-	strbuf_addf(sb, "%s = ", a->name);
+	strbuf_addf(sb, "%s = ", a->name ? a->name : "");
 	switch (a->base) {
 	case FETCH_UNAVAILABLE:
 		strbuf_addstr(sb, "(unavailable: optimized out here)");
+		break;
+	case FETCH_PIECES:
+		/* "{0..7: (u64)%rdi, 8..11: (optimized out)}" */
+		strbuf_addch(sb, '{');
+		for (size_t i = 0; i < a->npieces; i++) {
+			const struct fetch_arg *p = &a->pieces[i];
+			struct strbuf one = STRBUF_INIT;
+
+			strbuf_addf(sb, "%s%u..%u: ", i ? ", " : "", p->piece_off, p->piece_off + p->size - 1);
+			if (p->base == FETCH_UNAVAILABLE) {
+				strbuf_addstr(sb, "(optimized out)");
+				continue;
+			}
+			fetch_arg_describe(&one, p);
+			/* without the "NAME = " and the "  [type]" of a whole arg */
+			if (one.buf) {
+				char *eq = strstr(one.buf, " = "), *ty = strstr(one.buf, "  [");
+
+				if (ty)
+					*ty = 0;
+				strbuf_addstr(sb, eq ? eq + 3 : one.buf);
+			}
+			strbuf_release(&one);
+		}
+		strbuf_addch(sb, '}');
 		break;
 	case FETCH_CONST:
 		strbuf_addf(sb, "%lld", (long long)a->value);
@@ -218,6 +246,9 @@ bool fetch_args_equal(const struct fetch_arg *a, size_t na, const struct fetch_a
 		if (x->nderefs && memcmp(x->derefs, y->derefs, x->nderefs * sizeof(*x->derefs)))
 			return false;
 		if (x->nops != y->nops || (x->nops && memcmp(x->ops, y->ops, x->nops * sizeof(*x->ops))))
+			return false;
+		if (x->npieces != y->npieces || x->piece_off != y->piece_off ||
+		    !fetch_args_equal(x->pieces, x->npieces, y->pieces, y->npieces))
 			return false;
 	}
 	return true;

@@ -34,6 +34,7 @@ enum fetch_base {
 	FETCH_EXPR,		/* value = the expression's result (+ offset)        */
 	FETCH_MEM_EXPR,		/* addr  = the expression's result + offset           */
 	FETCH_UNAVAILABLE,	/* optimized out at this instance (others have it)   */
+	FETCH_PIECES,		/* assembled from pieces (DW_OP_piece): each a fetch  */
 };
 
 /*
@@ -105,6 +106,14 @@ struct fetch_arg {
 	 * the function the probe is in, found again by thread and frame: the
 	 * CFA, which at the probe is cfa_reg + cfa_off (from CFI).
 	 */
+	/*
+	 * FETCH_PIECES: each piece is a fetch of its own (base, reg, offset,
+	 * value, ops; FETCH_UNAVAILABLE when optimized out) of size bytes,
+	 * stored piece_off bytes into the value.
+	 */
+	struct fetch_arg *pieces;
+	size_t npieces;
+	uint32_t piece_off;
 	bool uses_entry;
 	uint64_t entry_func;	/* link-time address of that function's entry */
 	uint64_t entry_file_offset;

@@ -57,3 +57,27 @@ if readelf -r "$T/cr/main" | grep -q 'R_X86_64_COPY.*shared_counter'; then
 else
 	not_ok "the test's executable has a copy relocation for shared_counter"
 fi
+
+# --- structs in registers and pieces (DW_OP_piece): each field the target printed
+for v in gcc-O0 gcc-O2 clang-O0 clang-O2; do
+	bin=$TARGETS/pieces-$v
+	keep=
+	for f in p.a p.b s.x s.y s.c; do
+		"$VTRACE" probe --dry-run "ev=use $f" -x "$bin" > /dev/null 2>&1 && keep="$keep $f"
+	done
+	record pieces "$bin" "exec=$bin;ev=use$keep"
+	want=
+	for f in $keep; do
+		want="$want $(grep -o "$f=[^ ]*" "$T/pieces.out" | head -1 | sed 's/^[ps]\.//')"
+	done
+	got=" $(cat "$T/pieces.got")"
+	if [ "$(cat "$T/pieces.rc")" = 0 ] && [ -n "$keep" ] && [ "$want" = "$got" ]; then
+		ok "$v: fields of structs in registers and pieces read what use() printed:$got"
+	else
+		not_ok "$v: fields of structs in registers and pieces" "want:$want" "got:$got" "$(cat "$T/pieces.err")"
+	fi
+done
+# the whole struct, assembled from two register pieces (gcc -O2)
+record whole "$TARGETS/pieces-gcc-O2" "exec=$TARGETS/pieces-gcc-O2;ev=use p s"
+expect_eq "gcc-O2: whole structs assembled from register pieces" "p={a=10,b=-20} s={x=6,y=-3,c='q'}" \
+	"$(cat "$T/whole.got")"

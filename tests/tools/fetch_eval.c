@@ -188,6 +188,65 @@ static void eval(const struct fetch_arg *a)
 	case FETCH_UNAVAILABLE:
 		printf("(unavailable)\n");
 		return;
+	case FETCH_PIECES: {
+		/* each piece where it goes, as DWARF composes them */
+		unsigned char buf[4096] = { 0 };
+
+		if (a->size > sizeof(buf)) {
+			printf("(too-large %u)\n", a->size);
+			return;
+		}
+		for (size_t i = 0; i < a->npieces; i++) {
+			const struct fetch_arg *p = &a->pieces[i];
+			uint64_t pv = 0, pa = 0;
+
+			if (p->piece_off + p->size > a->size) {
+				printf("(fault)\n");
+				return;
+			}
+			switch (p->base) {
+			case FETCH_UNAVAILABLE:
+				printf("(unavailable)\n");
+				return;
+			case FETCH_CONST: pv = p->value; break;
+			case FETCH_REG: pv = regs[p->reg] + p->offset; break;
+			case FETCH_EXPR:
+			case FETCH_MEM_EXPR:
+				if ((rc = eval_ops(p, p->base == FETCH_EXPR ? &pv : &pa))) {
+					printf(rc == -2 ? "(entry)\n" : "(fault)\n");
+					return;
+				}
+				pv += p->base == FETCH_EXPR ? p->offset : 0;
+				break;
+			case FETCH_MEM_REG: pa = regs[p->reg]; break;
+			case FETCH_MEM_PC: pa = regs[DREG_RIP]; break;
+			default:
+				printf("(fault)\n");
+				return;
+			}
+			if (p->base == FETCH_MEM_REG || p->base == FETCH_MEM_PC || p->base == FETCH_MEM_EXPR) {
+				if (read_mem(pa + p->offset, buf + p->piece_off, p->size)) {
+					printf("(fault)\n");
+					return;
+				}
+			} else {
+				memcpy(buf + p->piece_off, &pv, p->size < 8 ? p->size : 8);
+			}
+		}
+		if (a->final == FINAL_BYTES) {
+			if (hex_bytes) {
+				printf("(bytes ");
+				for (uint32_t i = 0; i < a->size; i++)
+					printf("%02x", buf[i]);
+				printf(")\n");
+			} else {
+				printf("(bytes)\n");
+			}
+			return;
+		}
+		memcpy(&v, buf, a->size < 8 ? a->size : 8);
+		break;
+	}
 	case FETCH_CONST:
 		v = a->value;
 		break;
