@@ -230,7 +230,7 @@ class Server:
     def __init__(self, binary):
         env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
         self.p = subprocess.Popen([TOOL, "serve", binary], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True, env=env)
+                                  stdout=subprocess.PIPE, text=True, encoding="latin-1", env=env)
         self.n = 0
 
     def ask_point(self, head):
@@ -365,10 +365,14 @@ def gdb_read(sym, frame):
             return None
         t = v.type.strip_typedefs()
         if t.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
-            where = v.referenced_value().address
-            if where is None:
-                return ("skip", "a reference to a value with no address")
-            return ("int", int(where) & MASK, 8)
+            v = v.referenced_value()    # vtrace reads a reference as what it refers to
+            t = v.type.strip_typedefs()
+        if t.code == gdb.TYPE_CODE_STRUCT and (t.name or "").startswith("std::__cxx11::basic_string<char,"):
+            # vtrace may copy a std::string's characters: both readings kept
+            n = int(v["_M_string_length"])
+            text = v["_M_dataplus"]["_M_p"].string(length=n, encoding="latin-1")
+            mem = gdb.selected_inferior().read_memory(int(v.address), t.sizeof) if v.address is not None else None
+            return ("string", text, mem and bytes(mem))
         if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION, gdb.TYPE_CODE_ARRAY):
             if t.sizeof == 0:
                 return ("skip", "zero-sized")
@@ -403,6 +407,8 @@ def show_gdb(g):
         return "%s:%#x" % (g[0], g[1])
     if g[0] == "bytes":
         return "bytes:" + g[1].hex()
+    if g[0] == "string":
+        return "string:%r" % g[1][:80]
     if g[0] == "leaves":
         return "members:" + ",".join("%d/%d=%s" % (o, n, "?" if x is None else "%#x" % x)
                                      for o, n, x in g[1][:64])
@@ -412,8 +418,10 @@ def show_gdb(g):
 def compare(g, have):
     """(category, detail) of gdb's reading g against vtrace's answer."""
     refused = have.startswith("(unresolved") or have.startswith("(no instance") or \
-        have == "(not in $vars)"
+        have in ("(not in $vars)", "(unavailable)")
     if g is None:
+        if have == "(entry)":
+            return ("unavailable", "")  # an entry value: neither reads it at the stop alone
         return ("unavailable", "") if refused else ("vtonly", "")
     if refused:
         return ("refused", have)
@@ -427,6 +435,11 @@ def compare(g, have):
         return ("skipped", "larger than 4 KiB")
     if have == "(entry)":
         return ("skipped", "an entry value (vtrace reads it at the function's entry)")
+    if g[0] == "string" and not (have.startswith("(bytes") and g[2] is not None):
+        # std::string: vtrace copies its characters (up to 255, to a NUL)
+        return ("agree" if have == g[1].split("\0")[0][:255] else "disagree", "")
+    if g[0] == "string":
+        g = ("bytes", g[2])
     if g[0] in ("int", "float"):
         try:
             hv = int(have) & ((1 << 8 * g[2]) - 1)
@@ -453,6 +466,8 @@ def compare(g, have):
 
 def reason_of(msg):
     """vtrace's refusal with the names and numbers taken out: one class per cause."""
+    if msg == "(unavailable)":
+        return "unavailable at this instance (vtrace's fetch)"
     m = msg[len("(unresolved: "):-1] if msg.startswith("(unresolved: ") else msg
     m = re.sub(r"\b(in scope|candidates|available at)\b.*", r"\1 ...", m)
     m = re.sub(r"'[^']*'", "'_'", m)
