@@ -310,9 +310,13 @@ def scalar(v, t):
     """("int", bits) or ("float", bits) of a scalar, or None when gdb cannot say."""
     code = t.code
     if code in (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_CHAR, gdb.TYPE_CODE_BOOL, gdb.TYPE_CODE_ENUM):
-        if t.sizeof > 8:
-            return ("int", int(v) & ((1 << 8 * t.sizeof) - 1))
-        return ("int", int(v) & ((1 << 8 * t.sizeof) - 1))
+        try:
+            n = int(v)
+        except (OverflowError, ValueError, gdb.error) as e:
+            if t.sizeof != 8 or "optimized out" in str(e):
+                raise
+            n = int(v.cast(gdb.lookup_type("long")))    # gdb 13: int() of u64 above 2^63
+        return ("int", n & ((1 << 8 * t.sizeof) - 1))
     if code == gdb.TYPE_CODE_PTR:
         return ("int", int(v) & MASK)
     if code == gdb.TYPE_CODE_FLT and t.sizeof in (4, 8):
@@ -367,10 +371,11 @@ def gdb_read(sym, frame):
         if t.code in (gdb.TYPE_CODE_REF, gdb.TYPE_CODE_RVALUE_REF):
             v = v.referenced_value()    # vtrace reads a reference as what it refers to
             t = v.type.strip_typedefs()
-        if t.code == gdb.TYPE_CODE_STRUCT and (t.name or "").startswith("std::__cxx11::basic_string<char,"):
+        if t.code == gdb.TYPE_CODE_STRUCT and (t.name or "").startswith("std::__cxx11::basic_string<char,") \
+                and any(f.name == "_M_string_length" for f in t.fields()):
             # vtrace may copy a std::string's characters: both readings kept
-            n = int(v["_M_string_length"])
-            text = v["_M_dataplus"]["_M_p"].string(length=n, encoding="latin-1")
+            # as vtrace reads a string: the characters up to a NUL
+            text = v["_M_dataplus"]["_M_p"].string(encoding="latin-1")
             mem = gdb.selected_inferior().read_memory(int(v.address), t.sizeof) if v.address is not None else None
             return ("string", text, mem and bytes(mem))
         if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION, gdb.TYPE_CODE_ARRAY):
