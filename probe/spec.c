@@ -131,6 +131,33 @@ static int parse_number(const char *s, int col, unsigned long *out, int *len, st
 }
 
 /*
+ * How much of p names the function: up to '@', '+', ':' or '%', where a
+ * C++ name's "::" (ns::Class::method) and a parameter list naming one
+ * overload (add(int), add(const Item&)) do not end it.
+ */
+static size_t func_name_len(const char *p)
+{
+	size_t i = 0;
+	int depth = 0;
+
+	while (p[i]) {
+		if (p[i] == '(') {
+			depth++;
+		} else if (p[i] == ')') {
+			if (depth)
+				depth--;
+		} else if (!depth && p[i] == ':' && p[i + 1] == ':') {
+			i += 2;
+			continue;
+		} else if (!depth && strchr("@+:%", p[i])) {
+			break;
+		}
+		i++;
+	}
+	return i;
+}
+
+/*
  * POINT (text[start, end)): FUNC[@FILE] [+OFF | :RELLINE | %return] | FILE:LINE | 0xADDR
  */
 static int parse_point(struct spec *s, const char *text, int start, int end, struct spec_error *err)
@@ -156,7 +183,7 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 		return rc;
 	}
 
-	n = strcspn(p, "@+:%");
+	n = func_name_len(p);
 	if (!n) {
 		free(pt);
 		return spec_fail(err, start, 1, "expected a function name or FILE:LINE");
@@ -454,7 +481,7 @@ static int parse_tracepoint(struct spec *s, const char *text, const char *p, str
 int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 {
 	const char *p, *main_start, *tok_end, *eq, *colon;
-	int rc;
+	int rc, depth;
 
 	memset(s, 0, sizeof(*s));
 	memset(err, 0, sizeof(*err));
@@ -490,9 +517,9 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 		goto done;
 	}
 
-	tok_end = main_start;
-	while (*tok_end && !isspace((unsigned char)*tok_end))
-		tok_end++;
+	/* the point ends at a space, but not inside an overload's "(const Item &)" */
+	for (tok_end = main_start, depth = 0; *tok_end && (depth || !isspace((unsigned char)*tok_end)); tok_end++)
+		depth += *tok_end == '(' ? 1 : *tok_end == ')' && depth ? -1 : 0;
 	eq = memchr(main_start, '=', tok_end - main_start);
 	if (!eq) {
 		rc = spec_fail(err, main_start - text, tok_end - main_start,

@@ -42,6 +42,18 @@ int main(void)
 	CHECK_STR(s.args[1].name, "sub[3]", "derived name: last field with its index");
 	CHECK_INT(s.args[1].col, 36, "arg column");
 
+	/* C++: qualified names and an overload's parameter list are the function's name */
+	CHECK_INT(parse("exec=./shop;add=shop::Cart::add this->count_ it.qty"), 0, "a qualified name");
+	CHECK(s.point == POINT_FUNC && !strcmp(s.func, "shop::Cart::add") && !s.has_relline && s.nargs == 2,
+	      "'::' does not end the name");
+	CHECK_INT(parse("exec=./shop;add=Cart::add:2 price"), 0, "a qualified name with a relative line");
+	CHECK(!strcmp(s.func, "Cart::add") && s.has_relline && s.line == 2, "':N' after 'A::f' is a line");
+	CHECK_INT(parse("exec=./shop;add=Cart::add(const Item&)+4"), 0, "an overload by its parameters");
+	CHECK(!strcmp(s.func, "Cart::add(const Item&)") && s.has_offset && s.offset == 4,
+	      "a parameter list is part of the name");
+	CHECK_INT(parse("exec=./shop;d=Cart::~Cart%return"), 0, "a destructor");
+	CHECK(!strcmp(s.func, "Cart::~Cart") && s.ret, "'~' and %return");
+
 	CHECK_INT(parse("lock_page=__lock_page page->flags"), 0, "perf's kernel style");
 	CHECK(!s.exec && !s.module && s.inlines, "defaults: kernel, inlines on");
 	CHECK_INT(parse("module=vtrace_test;inlines=no;force=yes;grp:ev=f@src/x.c:7 n=a->b:u32 s:string"), 0,
