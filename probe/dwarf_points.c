@@ -58,24 +58,42 @@ static bool needs_prologue_skip(Dwarf_Die *fn)
 	Dwarf_Die child;
 	bool any = false;
 
+	bool all = true, reg_frame = false;
+	Dwarf_Attribute fb;
+	Dwarf_Op *fbops;
+	size_t nfb;
+
 	if (dwarf_child(fn, &child))
 		return false;
+	/*
+	 * A frame base that is a register (clang: rsp at -O2, rbp at -O0) is
+	 * what it is only once the prologue has set the frame up, and clang
+	 * puts stack-passed parameters at fbreg offsets from it: at the entry
+	 * those read the wrong slots (gdb's "break *FUNC" reads them wrong
+	 * too; its "break FUNC" skips the prologue).  A CFA-based one (gcc)
+	 * holds everywhere.
+	 */
+	if (dwarf_attr_integrate(fn, DW_AT_frame_base, &fb) && !dwarf_getlocation(&fb, &fbops, &nfb) &&
+	    nfb == 1 && fbops[0].atom != DW_OP_call_frame_cfa)
+		reg_frame = true;
 	do {
 		Dwarf_Attribute attr;
 		Dwarf_Op *ops;
 		size_t n;
+		bool fbreg;
 
 		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
 			continue;
-		if (!dwarf_attr(&child, DW_AT_location, &attr) || attr.form == DW_FORM_sec_offset ||
-		    attr.form == DW_FORM_loclistx)
-			return false;
-		if (dwarf_getlocation(&attr, &ops, &n) || n != 1 || ops[0].atom != DW_OP_fbreg)
-			return false;
+		fbreg = dwarf_attr(&child, DW_AT_location, &attr) && attr.form != DW_FORM_sec_offset &&
+			attr.form != DW_FORM_loclistx && !dwarf_getlocation(&attr, &ops, &n) && n == 1 &&
+			ops[0].atom == DW_OP_fbreg;
+		if (fbreg && reg_frame)
+			return true;
+		all = all && fbreg;
 		any = true;
 	} while (dwarf_siblingof(&child, &child) == 0);
 	if (any)
-		return true;
+		return all;
 	/* No parameters: ask the producer (gcc records -O levels; clang does not). */
 	{
 		Dwarf_Die cu;
@@ -123,20 +141,21 @@ static int prologue_end(Dwarf_Die *cu, Dwarf_Addr low, Dwarf_Addr high, Dwarf_Ad
 	return 0;
 }
 
-/* The lowest address of an instance's first piece of code (DW_AT_ranges may list empty ones). */
-static bool die_low(Dwarf_Die *fn, Dwarf_Addr *low)
+/* The start of an instance's first piece of code (DW_AT_ranges may list empty ones). */
+static bool first_code(Dwarf_Die *fn, Dwarf_Addr *start)
 {
-	Dwarf_Addr base, start, end;
+	Dwarf_Addr base, end;
 	ptrdiff_t off = 0;
 
-	if (dwarf_lowpc(fn, low) == 0)
-		return true;
-	while ((off = dwarf_ranges(fn, off, &base, &start, &end)) > 0)
-		if (end > start) {
-			*low = start;
+	while ((off = dwarf_ranges(fn, off, &base, start, &end)) > 0)
+		if (end > *start)
 			return true;
-		}
 	return false;
+}
+
+static bool die_low(Dwarf_Die *fn, Dwarf_Addr *low)
+{
+	return dwarf_lowpc(fn, low) == 0 || first_code(fn, low);
 }
 
 /*
@@ -167,13 +186,19 @@ bool die_entry(Dwarf_Die *fn, Dwarf_Addr *entry)
  * Where a probe on an instance goes: its entry, when that is code of the
  * instance.  gcc gives some inlined copies an entry pc outside their own
  * ranges (an empty range marks it, after code that was scheduled before
- * it): their code starts at their first range, where gdb breaks.
+ * it): their code starts at their first range, where gdb breaks.  A copy
+ * with no code at all (only empty ranges: its body optimized away or
+ * merged into its caller's) is not an instance, as gdb has no block for it.
  */
 bool dw_instance_pc(Dwarf_Die *fn, Dwarf_Addr *pc)
 {
-	if (!die_entry(fn, pc))
+	Dwarf_Addr start;
+
+	if (!first_code(fn, &start))
 		return false;
-	return dwarf_haspc(fn, *pc) == 1 || die_low(fn, pc);
+	if (!die_entry(fn, pc) || dwarf_haspc(fn, *pc) != 1)
+		*pc = start;
+	return true;
 }
 
 static int add_instance(const struct dw_fn *fn, void *arg)

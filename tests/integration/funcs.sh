@@ -137,14 +137,14 @@ oracle_vars libc "$LIBC" "$T/libc.points" "$CALLS" /etc/hostname 2
 # every copy gdb breaks at (with every unit read, and gcc's .constprop
 # clones, which gdb names apart), and each of vtrace's addresses is in a
 # block of that function as gdb reads it
-FUNCS="PyErr_Occurred PyType_IsSubtype PyDict_SetItem PyObject_GetAttr PyTuple_New PyObject_Malloc"
+FUNCS="PyErr_Occurred PyType_IsSubtype PyDict_SetItem PyObject_GetAttr PyTuple_New PyObject_Malloc _Py_NewRef"
 mkdir -p "$T/addrs"
 for f in $FUNCS; do
 	instances "$PY" "$f" > "$T/addrs/$f"
 done
 LOC_FUNCS=$FUNCS LOC_ADDRS_DIR=$T/addrs gdb -batch -nx -q -x "$LOCS" "$PY" 2>&1 |
 while read -r f gdbn inside outside rest; do
-	case $f in Py*) ;; *) continue ;; esac
+	case $f in Py*|_Py*) ;; *) continue ;; esac
 	if [ "$gdbn" = "$inside" ] && [ "$outside" = 0 ] && [ "$gdbn" -gt 1 ]; then
 		ok "python3.11 $f: $inside instances, gdb's $gdbn locations, each in $f as gdb reads it"
 	else
