@@ -25,12 +25,16 @@ _Static_assert(SPEC_ARGS_MAX <= 64, "one bit per arg in the sample's u64 fault w
 /*
  * Wrapper stack: a pointer read lands at fp-8, map keys sit at fp-16, a
  * computed location's DWARF stack grows down from fp-24, and an entry
- * value's key (thread, CFA, function) sits below it.
+ * value's key (thread, CFA, function) sits below it; below that, a string
+ * read that first faults its pages in keeps its three arguments and reads
+ * its probe bytes (sleepable programs without bpf_copy_from_user_str).
  */
 #define FP_TMP (-8)
 #define FP_KEY (-16)
 #define FP_EXPR(depth) (-24 - 8 * (depth))
 #define FP_ENTRY_KEY (-32 - 8 * FETCH_EXPR_MAX_DEPTH - 24)
+#define FP_SPILL(i) (FP_ENTRY_KEY - 8 * ((i) + 1))
+#define FP_TOUCH FP_SPILL(3)
 
 void emit(struct insn_buf *b, struct bpf_insn insn);
 void emit_ld_imm64(struct insn_buf *b, int reg, int src, uint64_t v);
@@ -38,9 +42,14 @@ void emit_ld_imm64(struct insn_buf *b, int reg, int src, uint64_t v);
 size_t jump_fwd(struct insn_buf *b, struct bpf_insn insn);
 void patch(struct insn_buf *b, size_t at);
 /* A read of size r2 from the address in r3 to r1; its fault into r8 (see prologue.c). */
-void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t *nreads);
+void emit_read(struct insn_buf *b, const struct wrapper *w, bool str, size_t *nreads);
 /* r3 = *(u64 *)r3 (0 when the read faults). */
-void read_pointer(struct insn_buf *b, enum probe_target t, size_t *nreads);
+void read_pointer(struct insn_buf *b, const struct wrapper *w, size_t *nreads);
+
+/* bpf/sleepable.c: emit_read()'s user read in a sleepable program. */
+void emit_user_copy(struct insn_buf *b, const struct wrapper *w, bool str);
+/* bpf/sleepable.c: r0 = this thread's scratch sample, or NULL. */
+void emit_task_scratch(struct insn_buf *b, const struct wrapper *w);
 
 /* bpf/expr.c: the arg's bit in the sample's unavailable word. */
 void mark_unavailable(struct insn_buf *b, size_t idx);

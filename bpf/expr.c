@@ -128,7 +128,7 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 			break;
 		case FOP_DEREF:
 			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_EXPR(d - 1)));
-			read_pointer(b, w->target, nreads);
+			read_pointer(b, w, nreads);
 			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, FP_EXPR(d - 1)));
 			break;
 		case FOP_DEREF_SIZE:
@@ -138,7 +138,7 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 			emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
 			emit(b, MOV64_IMM(BPF_REG_2, op->arg));
-			emit_read(b, w->target, false, nreads);
+			emit_read(b, w, false, nreads);
 			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_TMP));
 			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 1)));
 			break;
@@ -284,7 +284,7 @@ int emit_pieces(struct insn_buf *b, const struct wrapper *w, const struct fetch_
 			emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, at));
 			emit(b, MOV64_IMM(BPF_REG_2, p->size));
-			emit_read(b, w->target, false, nreads);
+			emit_read(b, w, false, nreads);
 			continue;
 		case FETCH_REG:
 			if (pt_regs_offset(p->reg) < 0)

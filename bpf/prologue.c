@@ -149,16 +149,20 @@ static int read_helper(enum probe_target t, bool str)
  *
  * A read of the address in r3.  Kernel probes meet user pointers too (a
  * syscall's buffer): there the helper is chosen by the address, kernel
- * addresses having the top bit set on x86-64.  *nreads counts the arg's
- * reads so far.
+ * addresses having the top bit set on x86-64.  A sleepable program reads
+ * user memory with reads that may fault pages in, which keep the helpers'
+ * convention (bpf/sleepable.c).  *nreads counts the arg's reads so far.
  */
-void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t *nreads)
+void emit_read(struct insn_buf *b, const struct wrapper *w, bool str, size_t *nreads)
 {
+	enum probe_target t = w->target;
 	bool first = !(*nreads)++;
 
 	if (!first)
 		emit(b, ALU64_REG(BPF_OR, BPF_REG_3, R_FAULT));
-	if (t == TARGET_USER) {
+	if (t == TARGET_USER && w->sleepable) {
+		emit_user_copy(b, w, str);
+	} else if (t == TARGET_USER) {
 		emit(b, CALL_HELPER(read_helper(t, str)));
 	} else {
 		emit(b, JMP_IMM(BPF_JSLT, BPF_REG_3, 0, 2));
@@ -173,12 +177,12 @@ void emit_read(struct insn_buf *b, enum probe_target t, bool str, size_t *nreads
 }
 
 /* r3 = *(u64 *)r3, through fp-8 (0 when the read faults). */
-void read_pointer(struct insn_buf *b, enum probe_target t, size_t *nreads)
+void read_pointer(struct insn_buf *b, const struct wrapper *w, size_t *nreads)
 {
 	emit(b, MOV64_REG(BPF_REG_1, BPF_REG_10));
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, FP_TMP));
 	emit(b, MOV64_IMM(BPF_REG_2, 8));
-	emit_read(b, t, false, nreads);
+	emit_read(b, w, false, nreads);
 	emit(b, LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, FP_TMP));
 }
 
@@ -289,7 +293,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->offset));
 
 	for (size_t i = 0; i < a->nderefs; i++) {
-		read_pointer(b, w->target, &nreads);
+		read_pointer(b, w, &nreads);
 		if (a->derefs[i])
 			emit(b, ALU64_IMM(BPF_ADD, BPF_REG_3, a->derefs[i]));
 	}
@@ -297,16 +301,16 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 	if (a->final == FINAL_STRING && a->base != FETCH_REG && a->base != FETCH_CONST &&
 	    a->base != FETCH_EXPR) {
 		/* r3 is where the char pointer is: read it */
-		read_pointer(b, w->target, &nreads);
+		read_pointer(b, w, &nreads);
 	}
 	emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
 	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_1, slot));
 	if (a->final == FINAL_STRING) {
 		emit(b, MOV64_IMM(BPF_REG_2, slot_size));
-		emit_read(b, w->target, true, &nreads);
+		emit_read(b, w, true, &nreads);
 	} else {
 		emit(b, MOV64_IMM(BPF_REG_2, a->size));
-		emit_read(b, w->target, false, &nreads);
+		emit_read(b, w, false, &nreads);
 		if (a->final == FINAL_INT) {
 			/* a faulted read left 0 in the slot, which stays 0 */
 			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
@@ -402,13 +406,18 @@ static int reload_body(struct insn_buf *b, const struct wrapper *w, size_t i, si
 	return 0;
 }
 
+/* r7 = the scratch sample; *fail jumps away without one. */
 static void lookup_scratch(struct insn_buf *b, const struct wrapper *w, size_t *fail)
 {
-	emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, w->probe_id));
-	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->scratch_fd);
-	emit(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
-	emit(b, ALU64_IMM(BPF_ADD, BPF_REG_2, FP_KEY));
-	emit(b, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	if (w->sleepable) {
+		emit_task_scratch(b, w);
+	} else {
+		emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, w->probe_id));
+		emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->scratch_fd);
+		emit(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
+		emit(b, ALU64_IMM(BPF_ADD, BPF_REG_2, FP_KEY));
+		emit(b, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	}
 	*fail = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
 	emit(b, MOV64_REG(R_SCRATCH, BPF_REG_0));
 }
@@ -445,6 +454,8 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	if (fast) {
 		per_instance(b, w, fast_fetch_body, bad);
 	} else {
+		if (w->sleepable)
+			emit(b, MOV64_IMM(R_RET, 0));	/* no sample: counted lost, not recorded */
 		lookup_scratch(b, w, &fail_lookup);
 		emit(b, MOV64_IMM(R_FAULTS, 0));
 		rc = per_instance(b, w, fetch_body, bad);
@@ -510,7 +521,9 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	emit(b, MOV64_IMM(BPF_REG_4, 0));
 	emit(b, CALL_HELPER(BPF_FUNC_ringbuf_output));
 	rb_ok = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
-	/* the ring buffer was full: count it */
+	/* the ring buffer was full, or a thread's sample could not be had: count it */
+	if (w->sleepable && !fast)
+		patch(b, fail_lookup);
 	emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, 0));
 	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->lost_fd);
 	emit(b, MOV64_REG(BPF_REG_2, BPF_REG_10));
@@ -529,7 +542,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	/* not traced, no scratch, or the user's function said no: return 0 */
 	if (w->pids_fd >= 0)
 		patch(b, fail_filter);
-	if (!fast)
+	if (!fast && !w->sleepable)
 		patch(b, fail_lookup);
 	patch(b, ret_zero);
 	emit(b, MOV64_IMM(BPF_REG_0, 0));

@@ -54,6 +54,16 @@ struct wrapper {
 	int lost_fd;
 	int pids_fd;		/* -1: no pid filter */
 	int entry_fd;		/* registers saved at function entries (entry values); -1: none */
+	/*
+	 * User reads that fault pages in (bpf/features.h): the program loads
+	 * sleepable and fetches into its thread's sample, task storage
+	 * task_scratch_fd instead of scratch_fd.  str_kfunc: the BTF id of
+	 * bpf_copy_from_user_str, 0 where the kernel has none (strings then
+	 * fault their pages in first with bpf_copy_from_user).
+	 */
+	bool sleepable;
+	int task_scratch_fd;
+	int str_kfunc;
 };
 
 struct insn_buf {

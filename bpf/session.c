@@ -60,9 +60,23 @@ static struct vt_program *find_program(const struct bpf_program *prog)
 	return NULL;
 }
 
-/* A spec program: the generated wrapper calls the user's function. */
+/* Could its user reads fault pages in?  Only the slow path reads memory. */
+static bool spec_sleepable(const struct session *s, const struct vt_program *p)
+{
+	return s->ur.sleepable && p->res.target == TARGET_USER &&
+	       !prologue_is_fast(p->res.insts, p->res.ninsts);
+}
+
+/*
+ * A spec program: the generated wrapper calls the user's function.  Loaded
+ * sleepable where it can be (features.h), else as before, and said so
+ * under -v: what the user's function does may keep it from sleeping.
+ */
 static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 {
+	const struct bpf_prog_load_opts orig = *opts;
+	const char *name = bpf_program__name(p->prog);
+	char why[256];
 	struct wrapper w = {
 		.target = p->res.target,
 		.insts = p->res.insts,
@@ -74,23 +88,42 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		.lost_fd = loading->lost_fd,
 		.pids_fd = loading->filter ? loading->pids_fd : -1,
 		.entry_fd = loading->entry.map_fd,
+		.sleepable = spec_sleepable(loading, p),
+		.task_scratch_fd = loading->ur.scratch_fd,
+		.str_kfunc = loading->ur.str_kfunc,
 	};
-	struct insn_buf b = { 0 };
 	size_t bad = 0;
 	int err;
 
-	err = prologue_emit(&b, &w, &bad);
-	if (err == -EINVAL) {
-		pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src,
-		       bpf_program__name(p->prog), p->spec->nargs > bad ? p->spec->args[bad].text : "?",
-		       p->res.target == TARGET_USER ? "user" : "kernel");
+	for (;;) {
+		struct insn_buf b = { 0 };
+
+		err = prologue_emit(&b, &w, &bad);
+		if (err == -EINVAL) {
+			pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src, name,
+			       p->spec->nargs > bad ? p->spec->args[bad].text : "?",
+			       p->res.target == TARGET_USER ? "user" : "kernel");
+			insn_buf_free(&b);
+			return err;
+		}
+		if (!err)
+			err = rewrite_wrap(&p->rw, b.v, b.n, bpf_program__insns(p->prog),
+					   bpf_program__insn_cnt(p->prog), p->id, opts);
 		insn_buf_free(&b);
-		return err;
+		if (err || !w.sleepable)
+			break;
+		err = sleepable_try(p->obj->path, name, p->rw.insns, p->rw.cnt, opts, why, sizeof(why));
+		if (!err) {
+			opts->prog_flags |= BPF_F_SLEEPABLE;
+			pr_debug("%s: program '%s' is sleepable: its reads fault pages in", p->obj->src, name);
+			break;
+		}
+		pr_debug("%s: program '%s' cannot be sleepable (%s); user memory that is not paged in "
+			 "reads as (fault)", p->obj->src, name, why);
+		rewrite_free(&p->rw);
+		*opts = orig;
+		w.sleepable = false;
 	}
-	if (!err)
-		err = rewrite_wrap(&p->rw, b.v, b.n, bpf_program__insns(p->prog),
-				   bpf_program__insn_cnt(p->prog), p->id, opts);
-	insn_buf_free(&b);
 	if (err)
 		return err;
 	return bpf_program__set_insns(p->prog, p->rw.insns, p->rw.cnt);
@@ -153,6 +186,7 @@ void session_init(struct session *s)
 	memset(s, 0, sizeof(*s));
 	s->rb_fd = s->lost_fd = s->pids_fd = s->scratch_fd = -1;
 	entry_probes_init(&s->entry);
+	user_reads_init(&s->ur);
 	s->rb_size = 16 << 20;
 	register_handlers();
 }
@@ -594,6 +628,24 @@ static int create_maps(struct session *s)
 				return -errno;
 		}
 	}
+	/* the kernel is asked only when a uprobe spec reads user memory */
+	{
+		__u32 value = 0;
+
+		for (size_t i = 0; i < s->nprogs; i++)
+			if (s->progs[i]->spec && s->progs[i]->res.target == TARGET_USER &&
+			    !prologue_is_fast(s->progs[i]->res.insts, s->progs[i]->res.ninsts) &&
+			    s->progs[i]->layout.total > value)
+				value = s->progs[i]->layout.total;
+		if (value) {
+			user_reads_setup(&s->ur, value);
+			if (!s->ur.sleepable)
+				pr_debug("user memory that is not paged in reads as (fault): %s", s->ur.why);
+			else if (!s->ur.str_kfunc)
+				pr_debug("no bpf_copy_from_user_str (Linux 6.12 has it): strings fault their "
+					 "pages in first");
+		}
+	}
 	return 0;
 }
 
@@ -849,6 +901,7 @@ void session_close(struct session *s)
 		close(s->pids_fd);
 	if (s->scratch_fd >= 0)
 		close(s->scratch_fd);
+	user_reads_close(&s->ur);
 	session_init(s);
 }
 

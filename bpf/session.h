@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/entry.h"
+#include "bpf/features.h"
 #include "bpf/prologue.h"
 #include "bpf/rewrite.h"
 #include "lib/printfmt.h"
@@ -58,6 +59,7 @@ struct session {
 	struct bpf_object *own;
 	struct bpf_link *own_links[2];
 	struct entry_probes entry;	/* entry values' companion probes */
+	struct user_reads ur;		/* sleepable reads of user memory */
 	bool loaded;
 };
 
