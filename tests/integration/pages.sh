@@ -1,0 +1,101 @@
+#!/bin/sh
+# User memory that is not paged in (tests/targets/pages.c: .rodata nothing
+# touched, a file page never read, one dropped from the page table) reads
+# as the target reads it, through sleepable programs, where the kernel has
+# them; VTRACE_NO_SLEEPABLE=1, or a user's function a sleepable program
+# cannot have, reads it as (fault), as the probe-read helpers always did.
+# Values are compared with what the target printed after the calls.
+. "$(dirname "$0")/../lib.sh"
+
+# spec PROGRAM FILE BINARY POINT ARGS [BODY]: a spec program that records every hit
+spec() {
+	cat > "$1" <<PROG
+#include <vtrace.h>
+$4
+SEC("exec=$2;ev=$3")
+int prog(struct pt_regs *ctx, int err)
+{
+	$5
+	return 1;
+}
+char _license[] SEC("license") = "GPL";
+PROG
+}
+
+# The samples look()'s args must give, from the target's own lines.
+want_look() {
+	sed -n 's/^look \(text=".*"\) value=\([-0-9]*\) \(name=".*"\) n=\([-0-9]*\)$/\1 value=\2 \3 n[0]=\4/p' "$1"
+}
+
+# NAME present=P after=A for the three pages that must be cold, in order.
+cold_pages() {
+	grep -E '^(rodata|mapped|dropped) present=' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+LOOK='look text:string r->value r->name n[0]'
+for v in gcc-O0 gcc-O2 clang-O0 clang-O2; do
+	bin=$TARGETS/pages-$v
+	spec "$T/look.c" "$bin" "$LOOK"
+	"$VTRACE" record -v -e "$T/look.c" -- "$bin" "$T/pages.data" > "$T/out" 2> "$T/err"
+	rc=$?
+	if grep -q "reads as (fault): " "$T/err"; then
+		ok "$v: # SKIP this kernel has no sleepable uprobe reads: $(sed -n 's/.*reads as (fault): //p' "$T/err")"
+		continue
+	fi
+	expect_eq "$v: the pages were not present at the calls, and the probe read them in" \
+		"rodata present=0 after=1 mapped present=0 after=1 dropped present=0 after=1" \
+		"$(cold_pages "$T/out")"
+	want_look "$T/out" > "$T/want"
+	sed -n 's/.* ev: //p' "$T/out" > "$T/got"
+	if [ $rc = 0 ] && [ "$(wc -l < "$T/want")" = 4 ] && cmp -s "$T/want" "$T/got"; then
+		ok "$v: strings, longs, char arrays and ints on pages not present read as the target read them"
+	else
+		not_ok "$v: pages not present read" "rc=$rc" "want: $(cat "$T/want")" "got: $(cat "$T/got")" \
+			"$(head -c 1500 "$T/err")"
+	fi
+	expect_grep "$v: -v says the program is sleepable" "program 'prog' is sleepable" "$T/err"
+
+	# forced off: as before, (fault), and the pages stay out
+	VTRACE_NO_SLEEPABLE=1 "$VTRACE" record -v -e "$T/look.c" -- "$bin" "$T/pages.data" > "$T/out" 2> "$T/err"
+	rc=$?
+	F='text=(fault) value=(fault) name=(fault) n[0]=(fault)'
+	expect_eq "$v: VTRACE_NO_SLEEPABLE=1: (fault) for the three, the stack read" \
+		"rc=0 $F|$F|$F|$(want_look "$T/out" | tail -1)" \
+		"rc=$rc $(sed -n 's/.* ev: //p' "$T/out" | tr '\n' '|' | sed 's/|$//')"
+	expect_eq "$v: VTRACE_NO_SLEEPABLE=1: nothing read the pages in" \
+		"rodata present=0 after=0 mapped present=0 after=0 dropped present=0 after=0" \
+		"$(cold_pages "$T/out")"
+	expect_grep "$v: VTRACE_NO_SLEEPABLE=1: -v says why" \
+		"reads as (fault): VTRACE_NO_SLEEPABLE is set" "$T/err"
+done
+
+# a return probe: $retval points into the page (sleepable uretprobes)
+bin=$TARGETS/pages-gcc-O2
+spec "$T/ret.c" "$bin" 'pass%return $retval->n $retval->text'
+"$VTRACE" record -e "$T/ret.c" -- "$bin" "$T/pages.data" > "$T/out" 2> "$T/err"
+rc=$?
+sed -n 's/^look text=\(".*"\) value=.* n=\([-0-9]*\)$/retval=\2 retval=\1/p' "$T/out" > "$T/want"
+sed -n 's/.* ev: //p' "$T/out" > "$T/got"
+if [ $rc = 0 ] && [ "$(wc -l < "$T/want")" = 4 ] && cmp -s "$T/want" "$T/got"; then
+	ok "uretprobe: \$retval->n and \$retval->text on pages not present read"
+else
+	not_ok "uretprobe reads pages not present" "rc=$rc" "want: $(cat "$T/want")" "got: $(cat "$T/got")" \
+		"$(head -c 1500 "$T/err")"
+fi
+
+# a user's function a sleepable program cannot have (a perf event array, as
+# perf's programs write to): loaded as before, said under -v, never an error
+spec "$T/perf.c" "$bin" "$LOOK" '
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(int));
+	__uint(value_size, sizeof(int));
+} out SEC(".maps");' 'if (err) bpf_perf_event_output(ctx, &out, BPF_F_CURRENT_CPU, &err, sizeof(err));'
+"$VTRACE" record -v -e "$T/perf.c" -- "$bin" "$T/pages.data" > "$T/out" 2> "$T/err"
+rc=$?
+F='text=(fault) value=(fault) name=(fault) n[0]=(fault)'
+expect_eq "a perf event array in the user's function: recorded as before, (fault) for the three" \
+	"rc=0 $F|$F|$F|$(want_look "$T/out" | tail -1)" \
+	"rc=$rc $(sed -n 's/.* ev: //p' "$T/out" | tr '\n' '|' | sed 's/|$//')"
+expect_grep "and -v names the verifier's reason" \
+	"program 'prog' cannot be sleepable (Sleepable programs can only use" "$T/err"
