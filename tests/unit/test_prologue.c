@@ -49,9 +49,32 @@ struct vm {
 	int nsamples;
 	uint64_t seen[4];		/* r2..r5 as the user's function saw them */
 	uint64_t reads, bad_reads;	/* probe-read calls; those at an address off the map */
+	uint64_t lost;			/* the lost-sample counter */
+	bool no_task_storage;		/* task_storage_get fails */
+	int fault_reads;		/* reads that may fault pages in (sleepable programs') */
 };
 
 #define OBSERVE 9999	/* the "helper" the user's function calls to show r2..r5 */
+#define STR_KFUNC 4242	/* bpf_copy_from_user_str's BTF id, for the tests */
+#define TASK_SCRATCH_FD 13
+
+/*
+ * The generator's read modes: probe-read helpers, a sleepable program with
+ * the string kfunc, and one without it (strings touch their pages first).
+ */
+enum read_mode { PROBE_READ, SLEEPABLE, SLEEPABLE_NO_KFUNC };
+static enum read_mode mode;
+static const char *const mode_prefix[] = { "", "sleepable: ", "sleepable, no kfunc: " };
+
+static void set_mode(struct wrapper *w)
+{
+	w->sleepable = mode != PROBE_READ;
+	w->task_scratch_fd = TASK_SCRATCH_FD;
+	w->str_kfunc = mode == SLEEPABLE ? STR_KFUNC : 0;
+}
+
+/* A check named for the read mode it runs in. */
+#define MCHECK(cond, name) do {							char n_[256];								snprintf(n_, sizeof(n_), "%s%s", mode_prefix[mode], name);		CHECK(cond, n_);						} while (0)
 
 static const uint8_t *vm_find(const struct vm *vm, uint64_t addr, uint64_t len)
 {
@@ -70,7 +93,19 @@ static uint64_t vm_helper(struct vm *vm, int id, uint64_t *r)
 
 	switch (id) {
 	case BPF_FUNC_map_lookup_elem:
-		return r[1] == 10 ? (uint64_t)(uintptr_t)vm->scratch : 0;
+		return r[1] == 10 ? (uint64_t)(uintptr_t)vm->scratch :
+		       r[1] == 12 ? (uint64_t)(uintptr_t)&vm->lost : 0;
+	case BPF_FUNC_task_storage_get:
+		if (r[1] != TASK_SCRATCH_FD || r[2] != 0x7a5c || r[4] != BPF_LOCAL_STORAGE_GET_F_CREATE ||
+		    vm->no_task_storage)
+			return 0;
+		return (uint64_t)(uintptr_t)vm->scratch;
+	case BPF_FUNC_get_current_task_btf:
+		return 0x7a5c;
+	case BPF_FUNC_copy_from_user:
+		/* the same convention: 0 or -EFAULT, a zeroed destination */
+		vm->fault_reads++;
+		return vm_helper(vm, BPF_FUNC_probe_read_user, r);
 	case BPF_FUNC_probe_read_user:
 	case BPF_FUNC_probe_read_kernel:
 		vm->reads++;
@@ -144,6 +179,24 @@ static bool vm_cond(int op, uint64_t d, uint64_t s)
 	}
 }
 
+/*
+ * bpf_copy_from_user_str(dst, size, src, flags): as probe_read_user_str, and
+ * with BPF_F_PAD_ZEROS zeroed past the string; returned as an int leaves
+ * r0, its upper half zero.
+ */
+static uint64_t vm_kfunc(struct vm *vm, int id, uint64_t *r)
+{
+	uint8_t *dst = (uint8_t *)(uintptr_t)r[1];
+	uint64_t ret;
+
+	if (id != STR_KFUNC || r[4] != 1)
+		return (uint32_t)-22;
+	vm->fault_reads++;
+	memset(dst, 0, r[2]);
+	ret = vm_helper(vm, BPF_FUNC_probe_read_user_str, r);
+	return (uint32_t)ret;
+}
+
 /* Runs prog (a wrapper and the user's function after it); returns r0. */
 static uint64_t vm_run(struct vm *vm, const struct bpf_insn *prog, size_t n)
 {
@@ -185,6 +238,8 @@ static uint64_t vm_run(struct vm *vm, const struct bpf_insn *prog, size_t n)
 				depth++;
 				r[10] = (uint64_t)(uintptr_t)(stack[depth] + 512);
 				pc += in->imm;
+			} else if (op == BPF_CALL && in->src_reg == BPF_PSEUDO_KFUNC_CALL) {
+				r[0] = vm_kfunc(vm, in->imm, r);
 			} else if (op == BPF_CALL) {
 				r[0] = vm_helper(vm, in->imm, r);
 			} else if (op == BPF_EXIT) {
@@ -269,6 +324,7 @@ static void run_one(struct fetch_arg *a, const struct region *mem, size_t nmem, 
 	struct wrapper w = { .target = TARGET_USER, .insts = &in, .ninsts = 1, .layout = &l,
 			     .scratch_fd = 10, .rb_fd = 11, .lost_fd = 12, .pids_fd = -1 };
 
+	set_mode(&w);
 	memset(vm, 0, sizeof(*vm));
 	vm->mem = mem;
 	vm->nmem = nmem;
@@ -286,7 +342,7 @@ static void run_one(struct fetch_arg *a, const struct region *mem, size_t nmem, 
  * 63 of 64), its slot is zero, r2..r5 follow perf's rule, and a fault
  * early in a chain is not undone by a later read that would succeed.
  */
-static void fault_tests(void)
+static void fault_tests(enum read_mode m)
 {
 	enum { N = 64, STACK = 0x70000000, NODE = 0x9000, LEAF = 0xa000 };
 	static const char bad[] = "bad";
@@ -308,6 +364,8 @@ static void fault_tests(void)
 	int one_jumps, all_jumps;
 	uint64_t v;
 
+	mode = m;
+	set_mode(&w);
 	for (size_t i = 0; i <= N; i++) {
 		args[i] = stack_arg(i);
 		stack[i] = (i % 2 ? -1 : 1) * (int64_t)(i * 1000003 + 1);
@@ -319,7 +377,8 @@ static void fault_tests(void)
 	stack[63] = 0x123456;	/* unmapped: the first deref faults */
 	sample_layout_build(&l, &in);
 
-	for (int target = TARGET_USER; target <= TARGET_KERNEL; target++) {
+	/* only uprobes are sleepable */
+	for (int target = TARGET_USER; target <= (mode == PROBE_READ ? TARGET_KERNEL : TARGET_USER); target++) {
 		const char *t = target == TARGET_USER ? "uprobe" : "kprobe";
 		char name[128];
 
@@ -328,18 +387,18 @@ static void fault_tests(void)
 		vm.mem = mem;
 		vm.nmem = sizeof(mem) / sizeof(mem[0]);
 		vm.regs[pt_regs_offset(DREG_RSP) / 8] = STACK;
-		CHECK_INT(vm_load(&b, &w), 0, "64 args: the wrapper is generated");
+		MCHECK(!vm_load(&b, &w), "64 args: the wrapper is generated");
 		vm_run(&vm, b.v, b.n);
 		insn_buf_free(&b);
 		snprintf(name, sizeof(name), "%s, 64 args: the fault word has exactly bits 40 and 63", t);
-		CHECK(vm.nsamples == 1 && faults_of(&vm) == (1ULL << 40 | 1ULL << 63), name);
+		MCHECK(vm.nsamples == 1 && faults_of(&vm) == (1ULL << 40 | 1ULL << 63), name);
 		for (size_t i = 0; i < N; i++)
 			if (slot(&vm, &l, i) != (i == 40 || i == 63 ? 0 : (uint64_t)stack[i]))
 				good = false;
 		snprintf(name, sizeof(name), "%s: the other 62 args are read, the two faulted slots are 0", t);
-		CHECK(good, name);
+		MCHECK(good, name);
 		snprintf(name, sizeof(name), "%s: a fault: r2 = 1 and r3..r5 = 0", t);
-		CHECK(vm.seen[0] == 1 && !vm.seen[1] && !vm.seen[2] && !vm.seen[3], name);
+		MCHECK(vm.seen[0] == 1 && !vm.seen[1] && !vm.seen[2] && !vm.seen[3], name);
 	}
 
 	w.target = TARGET_USER;
@@ -351,7 +410,7 @@ static void fault_tests(void)
 	vm_load(&b, &w);
 	vm_run(&vm, b.v, b.n);
 	insn_buf_free(&b);
-	CHECK(faults_of(&vm) == 1ULL << 63 && slot(&vm, &l, 40) == 4242,
+	MCHECK(faults_of(&vm) == 1ULL << 63 && slot(&vm, &l, 40) == 4242,
 	      "only arg 63 faults: bit 63 alone, arg 40 read through the chain");
 
 	stack[63] = NODE;
@@ -361,7 +420,7 @@ static void fault_tests(void)
 	vm.regs[pt_regs_offset(DREG_RSP) / 8] = STACK;
 	vm_load(&b, &w);
 	vm_run(&vm, b.v, b.n);
-	CHECK(faults_of(&vm) == 0 && vm.seen[0] == 0 && vm.seen[1] == (uint64_t)stack[0] &&
+	MCHECK(faults_of(&vm) == 0 && vm.seen[0] == 0 && vm.seen[1] == (uint64_t)stack[0] &&
 	      vm.seen[2] == (uint64_t)stack[1] && vm.seen[3] == (uint64_t)stack[2],
 	      "no fault: r2 = 0, r3..r5 = the first three args");
 	/* the verifier walks each path: the fetch code must not branch per read */
@@ -373,13 +432,13 @@ static void fault_tests(void)
 	vm_load(&b, &w);
 	one_jumps = cond_jumps(&b);
 	insn_buf_free(&b);
-	CHECK(one_jumps == all_jumps, "64 args with 68 reads branch as often as 1 arg with 3 (no jump per read)");
+	MCHECK(one_jumps == all_jumps, "64 args with 68 reads branch as often as 1 arg with 3 (no jump per read)");
 	args[0].derefs = NULL;
 	args[0].nderefs = 0;
 	sample_layout_free(&l);
 
 	in.nargs = N + 1;
-	CHECK_INT(prologue_emit(&b, &w, &bad_idx), -E2BIG, "65 args: refused (the fault word has 64 bits)");
+	MCHECK(prologue_emit(&b, &w, &bad_idx) == -E2BIG, "65 args: refused (the fault word has 64 bits)");
 	insn_buf_free(&b);
 
 	{
@@ -394,23 +453,102 @@ static void fault_tests(void)
 					 .final = FINAL_STRING, .size = 8 };
 
 		run_one(&a, mem, 4, 0x123456, &vm, &v);
-		CHECK(faults_of(&vm) == 1 && v == 0 && vm.bad_reads == vm.reads,
+		MCHECK(faults_of(&vm) == 1 && v == 0 && vm.bad_reads == vm.reads,
 		      "a faulted deref: no later read succeeds (not at 0 + offset), the slot is 0");
 		run_one(&a, mem, 4, LEAF, &vm, &v);	/* holds 0: then 0 + 0x9008 is read */
-		CHECK(faults_of(&vm) == 0 && v == 77, "the same chain through a good pointer reads");
+		MCHECK(faults_of(&vm) == 0 && v == 77, "the same chain through a good pointer reads");
 		run_one(&e, mem, 4, 0x123456, &vm, &v);
-		CHECK(faults_of(&vm) == 1 && v == 0, "a value computed from a faulted read (0 + 5) is 0, and faulted");
+		MCHECK(faults_of(&vm) == 1 && v == 0, "a value computed from a faulted read (0 + 5) is 0, and faulted");
 		run_one(&e, mem, 4, LEAF + 8, &vm, &v);
-		CHECK(faults_of(&vm) == 0 && v == 4242 + 5, "and computed from a good read, *p + 5");
+		MCHECK(faults_of(&vm) == 0 && v == 4242 + 5, "and computed from a good read, *p + 5");
 		run_one(&str, mem, 4, 0x123456, &vm, &v);
-		CHECK(faults_of(&vm) == 1 && v == 0, "a string behind a faulted pointer: empty, not what is at 0");
+		MCHECK(faults_of(&vm) == 1 && v == 0, "a string behind a faulted pointer: empty, not what is at 0");
 		stack[N] = 0x123456;
 		run_one(&str, mem, 4, STACK + 8 * (N + 1), &vm, &v);
-		CHECK(faults_of(&vm) == 1 && v == 0, "a string read that faults sets the bit");
+		MCHECK(faults_of(&vm) == 1 && v == 0, "a string read that faults sets the bit");
 		stack[N] = 0;	/* a pointer to address 0, where "bad" is mapped in this test */
 		run_one(&str, mem, 4, STACK + 8 * (N + 1), &vm, &v);
-		CHECK(faults_of(&vm) == 0 && !memcmp(&v, "bad", 4), "a string read that succeeds sets no bit");
+		MCHECK(faults_of(&vm) == 0 && !memcmp(&v, "bad", 4), "a string read that succeeds sets no bit");
 	}
+}
+
+static int count_kfuncs(const struct insn_buf *b, int id)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		n += b->v[i].code == (BPF_JMP | BPF_CALL) && b->v[i].src_reg == BPF_PSEUDO_KFUNC_CALL &&
+		     b->v[i].imm == id;
+	return n;
+}
+
+/*
+ * A sleepable program's shape: every user read may fault pages in, the
+ * sample is the thread's (task storage), and a thread without one counts a
+ * lost sample instead of recording half of one.
+ */
+static void sleepable_tests(void)
+{
+	static const char text[] = "paged in";
+	int64_t ptr = 0x5000, deref = 0;
+	struct region mem[] = { { 0x4000, &ptr, sizeof(ptr) }, { 0x5000, text, sizeof(text) } };
+	struct fetch_arg args[2] = {
+		{ .name = "n", .base = FETCH_MEM_REG, .reg = DREG_RDI, .derefs = &deref, .nderefs = 1,
+		  .final = FINAL_INT, .size = 4, .is_signed = 1 },
+		{ .name = "s", .base = FETCH_MEM_REG, .reg = DREG_RDI, .final = FINAL_STRING, .size = 8 },
+	};
+	struct probe_instance in = { .args = args, .nargs = 2 };
+	struct sample_layout l;
+	struct insn_buf b = { 0 };
+	struct wrapper w = { .target = TARGET_USER, .insts = &in, .ninsts = 1, .layout = &l,
+			     .scratch_fd = 10, .rb_fd = 11, .lost_fd = 12, .pids_fd = -1 };
+	struct vm vm;
+	uint64_t r0;
+	int32_t n;
+
+	sample_layout_build(&l, &in);
+	mode = SLEEPABLE;
+	set_mode(&w);
+	CHECK_INT(vm_load(&b, &w), 0, "sleepable: the wrapper is generated");
+	CHECK(count_calls(&b, BPF_FUNC_probe_read_user) == 0 && count_calls(&b, BPF_FUNC_probe_read_user_str) == 0,
+	      "sleepable: no probe-read helper (they cannot fault pages in)");
+	CHECK_INT(count_calls(&b, BPF_FUNC_copy_from_user), 3,
+		  "sleepable: bpf_copy_from_user for the pointers and the int");
+	CHECK_INT(count_kfuncs(&b, STR_KFUNC), 1, "sleepable: bpf_copy_from_user_str for the string");
+	CHECK(count_calls(&b, BPF_FUNC_task_storage_get) == 1 && count_calls(&b, BPF_FUNC_map_lookup_elem) == 1,
+	      "sleepable: the thread's sample (task storage); the one map lookup is the lost counter's");
+	memset(&vm, 0, sizeof(vm));
+	vm.mem = mem;
+	vm.nmem = 2;
+	vm.regs[pt_regs_offset(DREG_RDI) / 8] = 0x4000;
+	r0 = vm_run(&vm, b.v, b.n);
+	memcpy(&n, text, 4);
+	CHECK(r0 == 1 && vm.nsamples == 1 && faults_of(&vm) == 0 && slot(&vm, &l, 0) == (uint64_t)(int64_t)n &&
+	      !strcmp((const char *)vm.sample + l.off[1], text) && vm.fault_reads == 4,
+	      "sleepable: both args read by reads that fault pages in, into the thread's sample");
+	vm.regs[pt_regs_offset(DREG_RDI) / 8] = 0x123456;
+	vm.nsamples = 0;
+	vm_run(&vm, b.v, b.n);
+	CHECK(vm.nsamples == 1 && faults_of(&vm) == 3 && slot(&vm, &l, 0) == 0 && slot(&vm, &l, 1) == 0,
+	      "sleepable: both faulted (the kfunc's int -EFAULT seen as negative), their slots zeroed");
+
+	vm.no_task_storage = true;
+	vm.nsamples = 0;
+	memset(vm.seen, 0xff, sizeof(vm.seen));
+	r0 = vm_run(&vm, b.v, b.n);
+	CHECK(r0 == 0 && vm.nsamples == 0 && vm.lost == 1 && vm.seen[0] == ~0ULL,
+	      "sleepable: no sample for the thread: not recorded, counted lost, the user's function not run");
+	insn_buf_free(&b);
+
+	mode = SLEEPABLE_NO_KFUNC;
+	set_mode(&w);
+	vm_load(&b, &w);
+	CHECK(count_calls(&b, BPF_FUNC_probe_read_user_str) == 1 && count_calls(&b, BPF_FUNC_copy_from_user) == 5 &&
+	      count_kfuncs(&b, STR_KFUNC) == 0,
+	      "sleepable, no kfunc: the string's two pages touched, then bpf_probe_read_user_str");
+	insn_buf_free(&b);
+	sample_layout_free(&l);
+	mode = PROBE_READ;
 }
 
 int main(void)
@@ -545,6 +683,9 @@ int main(void)
 		      nl[2].insn_off == 5 && nl[2].line_off == 5, "line info: one at 0, the rest shifted");
 		rewrite_free(&rw);
 	}
-	fault_tests();
+	fault_tests(PROBE_READ);
+	fault_tests(SLEEPABLE);
+	fault_tests(SLEEPABLE_NO_KFUNC);
+	sleepable_tests();
 	return TEST_DONE();
 }
