@@ -265,17 +265,51 @@ static void note_unavailable(struct arg_ctx *x, const struct spec_error *err)
 		strbuf_addf(x->why, "%s%s", x->why->len ? "; " : "", err->msg);
 }
 
-/* The location view at the point: known at an inlined copy's entry. */
+/*
+ * The location view at the point, known at an inlined copy's entry
+ * (-1 elsewhere), and whether the code of the function around it jumps
+ * there (then view-only locations hold for some arrivals only).
+ */
 static int point_view(struct arg_ctx *x)
 {
 	Dwarf_Attribute a;
 	Dwarf_Addr entry;
 	Dwarf_Word view;
+	Dwarf_Die *scopes;
+	int n;
 
+	if (x->view_known)
+		return x->view;
+	x->view_known = true;
+	x->view = -1;
 	if (!x->cd->inlined || !die_entry(&x->cd->fn, &entry) || entry != x->pc ||
-	    !dwarf_attr(&x->cd->fn, DW_AT_GNU_entry_view, &a) || dwarf_formudata(&a, &view))
+	    !dwarf_attr(&x->cd->fn, DW_AT_GNU_entry_view, &a) || dwarf_formudata(&a, &view) ||
+	    view > 0x7fffffff)
 		return -1;
-	return view > 0x7fffffff ? -1 : (int)view;
+	x->view = view;
+	x->jumped_to = true;	/* unless the code says otherwise */
+	n = dwarf_getscopes_die(&x->cd->fn, &scopes);
+	for (int i = 0; i < n; i++) {
+		uint64_t ranges[64][2];
+		size_t nr = 0;
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+		bool jumped;
+
+		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
+			continue;
+		while (nr < 64 && (off = dwarf_ranges(&scopes[i], off, &base, &start, &end)) > 0)
+			if (end > start) {
+				ranges[nr][0] = start;
+				ranges[nr++][1] = end;
+			}
+		if (off <= 0 && nr && !elf_jumps_to(x->df->elf, (const uint64_t (*)[2])ranges, nr, x->pc, &jumped))
+			x->jumped_to = jumped;
+		break;
+	}
+	if (n > 0)
+		free(scopes);
+	return x->view;
 }
 
 /*
@@ -507,6 +541,48 @@ static int value_as_piece(struct arg_ctx *x, Dwarf_Die *type, const struct spec_
 	return take_pieces(x, p, 1, type, sa, rest, a, l, err);
 }
 
+/*
+ * DW_OP_implicit_pointer: a pointer the optimizer removed, whose target is
+ * known (another variable's DIE).  The pointer has no value to print (gdb
+ * says "<synthetic pointer>"), but p->f and p[0] are the target's f and
+ * the target itself, read wherever the target lives.
+ */
+static int through_implicit_pointer(struct arg_ctx *x, Dwarf_Attribute *attr, Dwarf_Op *op,
+				    const struct spec_arg *sa, struct fetch_arg *a, struct spec_error *err)
+{
+	struct spec_arg target = *sa;
+	struct spec_step *steps;
+	Dwarf_Die tdie;
+	int rc;
+
+	if (!sa->nsteps || (sa->steps[0].kind != STEP_ARROW &&
+			    (sa->steps[0].kind != STEP_INDEX || sa->steps[0].index != 0)))
+		return spec_fail(err, sa->col, sa->len, "'%s' is a pointer the optimizer removed at 0x%llx "
+				 "(DW_OP_implicit_pointer): it has no value, but what it points to can be "
+				 "read (%s->FIELD, %s[0])", sa->var, (unsigned long long)x->pc, sa->var, sa->var);
+	if (op->number2)
+		return spec_fail(err, sa->col, sa->len, "'%s' points into the middle of an optimized-out "
+				 "object (DW_OP_implicit_pointer at offset %lld); vtrace does not read it",
+				 sa->var, (long long)op->number2);
+	if (dwarf_getlocation_die(attr, op, &tdie))
+		return spec_fail(err, sa->col, sa->len, "'%s' points to a DIE vtrace cannot read", sa->var);
+	/* (*p).f: the first step becomes a member of the target, [0] the target itself */
+	steps = malloc(sa->nsteps * sizeof(*steps));
+	if (!steps)
+		return -ENOMEM;
+	memcpy(steps, sa->steps, sa->nsteps * sizeof(*steps));
+	if (steps[0].kind == STEP_ARROW) {
+		steps[0].kind = STEP_DOT;
+		target.steps = steps;
+	} else {
+		target.steps = steps + 1;
+		target.nsteps--;
+	}
+	rc = dw_resolve_var(x, &tdie, &target, a, err);
+	free(steps);
+	return rc;
+}
+
 /* Resolves one named variable (or global) at the context's pc into a. */
 int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		       struct fetch_arg *a, struct spec_error *err)
@@ -528,7 +604,7 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 	if (dwarf_attr_integrate(var, DW_AT_location, &attr)) {
 		char opname[40];
 
-		if (!loc_lookup(x->df, var, &attr, x->pc, point_view(x), &ops, &nops)) {
+		if (!loc_lookup(x->df, var, &attr, x->pc, point_view(x), x->jumped_to, &ops, &nops)) {
 			struct strbuf where = STRBUF_INIT;
 
 			loc_available(var, &where);
@@ -537,6 +613,9 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 			     where.len ? where.buf : "");
 			strbuf_release(&where);
 			rc = -ENOENT;
+		} else if (nops == 1 && (ops[0].atom == DW_OP_implicit_pointer ||
+					 ops[0].atom == DW_OP_GNU_implicit_pointer)) {
+			return through_implicit_pointer(x, &attr, &ops[0], sa, a, err);
 		} else if (loc_is_composite(ops, nops)) {
 			rc = resolve_pieces(x, &attr, ops, nops, have_fb ? &fb : NULL, &type, sa, &rest, a, &l,
 					    err);

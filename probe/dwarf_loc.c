@@ -125,15 +125,24 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 		out->offset = (int64_t)(a - pc);
 		return 0;
 	}
-	case DW_OP_implicit_value:
-		if (ops[0].number > 8) {
-			out->bad_atom = ops[0].atom;
+	case DW_OP_implicit_value: {
+		/* the bytes follow the op's length: libdw hands them as a block */
+		Dwarf_Block blk;
+
+		out->bad_atom = ops[0].atom;
+		if (!attr || dwarf_getlocation_implicit_value(attr, &ops[0], &blk)) {
+			out->why = "its value cannot be read";
+			return -ENOTSUP;
+		}
+		if (blk.length > 8) {
 			out->why = "its value is wider than 8 bytes";
 			return -ENOTSUP;
 		}
+		out->bad_atom = 0;
 		out->base = FETCH_CONST;
-		memcpy(&out->value, (const void *)(uintptr_t)ops[0].number2, ops[0].number);
+		memcpy(&out->value, blk.data, blk.length);
 		return 0;
+	}
 	default:
 		break;
 	}
@@ -294,18 +303,30 @@ static bool read_uleb(const unsigned char **p, const unsigned char *end, uint64_
 	return false;
 }
 
+static bool is_constant(const Dwarf_Op *ops, size_t n)
+{
+	if (n == 1)
+		return ops[0].atom == DW_OP_implicit_value;
+	return n == 2 && ops[1].atom == DW_OP_stack_value &&
+	       ((ops[0].atom >= DW_OP_lit0 && ops[0].atom <= DW_OP_lit31) ||
+		ops[0].atom == DW_OP_constu || ops[0].atom == DW_OP_consts ||
+		(ops[0].atom >= DW_OP_const1u && ops[0].atom <= DW_OP_const8s));
+}
+
 /*
- * The location expression of var at (pc, view).  GCC's location views
- * (DW_AT_GNU_locviews: a begin and end view per list entry, in a list of
- * uleb128 pairs just before the location list) order the several source
- * points one address can have: at an inlined copy's entry, whose view
- * DW_AT_GNU_entry_view gives, an entry with an empty address range may be
- * the one in force.  An entry holds from (begin, view) up to, not
- * including, (end, view).  view < 0: not known, addresses alone decide.
- * Returns 1 with *ops, 0 when nothing covers the point (optimized out).
+ * The location expression of var at pc, as gdb finds it: the entry whose
+ * address range covers pc.  Failing that, GCC's location views
+ * (DW_AT_GNU_locviews: a begin and end view per list entry, uleb128
+ * pairs just before the location list) may hold an entry with an empty
+ * address range at pc: it is in force at an inlined copy's entry view
+ * (DW_AT_GNU_entry_view) only, from (begin, view) up to (end, view).  A
+ * probe fires at every arrival at pc, though, and a jump back to it (a
+ * loop's head) arrives after those views, where a register may hold
+ * something else: then only a constant is taken (jumped_to).  view < 0:
+ * not known.  Returns 1 with *ops, 0 when nothing covers the point.
  */
 int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
-	       Dwarf_Op **ops, size_t *nops)
+	       bool jumped_to, Dwarf_Op **ops, size_t *nops)
 {
 	Dwarf_Attribute va;
 	Dwarf_Addr base, start, end;
@@ -313,10 +334,13 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 	size_t len;
 	ptrdiff_t off = 0;
 	const unsigned char *vp = NULL, *vend = NULL;
-	int n;
+	int n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
 
-	if (view >= 0 && dwarf_attr_integrate(var, DW_AT_GNU_locviews, &va) &&
-	    va.form == DW_FORM_sec_offset) {
+	if (n >= 1 && *nops)
+		return n;
+	if (view < 0 || !dwarf_attr_integrate(var, DW_AT_GNU_locviews, &va) || va.form != DW_FORM_sec_offset)
+		return 0;
+	{
 		Dwarf_Die cu;
 		Dwarf_Half version = 0;
 		uint8_t offsize = 0;
@@ -332,14 +356,10 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 			voff = raw;
 			sec = debug_section(df, version >= 5 ? ".debug_loclists" : ".debug_loc");
 		}
-		if (sec && voff < sec->d_size) {
-			vp = (const unsigned char *)sec->d_buf + voff;
-			vend = (const unsigned char *)sec->d_buf + sec->d_size;
-		}
-	}
-	if (!vp) {
-		n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
-		return n < 1 || !*nops ? 0 : n;
+		if (!sec || voff >= sec->d_size)
+			return 0;
+		vp = (const unsigned char *)sec->d_buf + voff;
+		vend = (const unsigned char *)sec->d_buf + sec->d_size;
 	}
 	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len)) > 0) {
 		uint64_t bv, ev;
@@ -347,15 +367,14 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 		if (!read_uleb(&vp, vend, &bv) || !read_uleb(&vp, vend, &ev))
 			break;
 		if ((start < pc || (start == pc && bv <= (uint64_t)view)) &&
-		    (pc < end || (pc == end && (uint64_t)view < ev)) && len) {
+		    (pc < end || (pc == end && (uint64_t)view < ev)) && len &&
+		    (!jumped_to || is_constant(expr, len))) {
 			*ops = expr;
 			*nops = len;
 			return 1;
 		}
 	}
-	/* views that cannot be read: the addresses alone */
-	n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
-	return n < 1 || !*nops ? 0 : n;
+	return 0;
 }
 
 bool loc_is_composite(Dwarf_Op *ops, size_t n)

@@ -15,10 +15,15 @@
 #include "probe/dwarf_index.h"
 #include "probe/dwarf_int.h"
 
+/*
+ * Copies nested at one address (Cart::size() inlined, and in it
+ * std::vector::size(), at 0x1850 with entry views 2 and 4) are instances
+ * of their own: each reads its own variables, at its own view.
+ */
 int cand_add(struct candidates *c, Dwarf_Die *fn, Dwarf_Die *cu, Dwarf_Addr addr, bool inlined)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i].addr == addr)
+		if (c->v[i].addr == addr && dwarf_dieoffset(&c->v[i].fn) == dwarf_dieoffset(fn))
 			return 0;
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 8;

@@ -2,6 +2,7 @@
 #ifndef VTRACE_ELF_H
 #define VTRACE_ELF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libelf.h>
@@ -37,6 +38,12 @@ int elf_each_func_symbol(Elf *elf, int (*cb)(const char *name, uint64_t addr, vo
  * after a copy relocation): *slot is that slot's address.  -ENOENT: none.
  */
 int elf_got_slot(Elf *elf, uint64_t addr, uint64_t *slot);
+
+/*
+ * Does a jump in the code of ranges ([start, end) link-time addresses)
+ * land on pc?  An indirect jump counts as landing anywhere.
+ */
+int elf_jumps_to(Elf *elf, const uint64_t (*ranges)[2], size_t nranges, uint64_t pc, bool *jumped);
 
 /* The length of a symbol's name without its "@VERSION" or "@@VERSION". */
 size_t elf_sym_name_len(const char *name);

@@ -81,3 +81,28 @@ done
 record whole "$TARGETS/pieces-gcc-O2" "exec=$TARGETS/pieces-gcc-O2;ev=use p s"
 expect_eq "gcc-O2: whole structs assembled from register pieces" "p={a=10,b=-20} s={x=6,y=-3,c='q'}" \
 	"$(cat "$T/whole.got")"
+
+# --- a pointer the optimizer removed (DW_OP_implicit_pointer): what it points
+# to, wherever that lives, against gdb's *p at each copy's stop
+U=$TOP/tests/integration/units
+gcc -g -O2 -o "$T/units" "$U/a.c" "$U/b.c" "$U/c.c"
+if "$VTRACE" probe --dry-run "ev=twice p" -x "$T/units" 2>&1 | grep -q DW_OP_implicit_pointer; then
+	record implicit "$T/units" "exec=$T/units;ev=twice k a=p->a b=p[0].b"
+	gdb -batch -nx -ex 'break twice' -ex run -ex 'printf "k=%d a=%d b=%d\n", k, p->a, p->b' \
+		-ex c -ex 'printf "k=%d a=%d b=%d\n", k, p->a, p->b' \
+		-ex c -ex 'printf "k=%d a=%d b=%d\n", k, p->a, p->b' "$T/units" 2>/dev/null |
+		grep '^k=' > "$T/implicit.want"
+	if [ -s "$T/implicit.want" ] && cmp -s "$T/implicit.want" "$T/implicit.got"; then
+		ok "through an optimized-out pointer: p->a and p[0].b read its target, as gdb's *p ($(tr '\n' ' ' < "$T/implicit.got"))"
+	else
+		not_ok "through an optimized-out pointer" "gdb: $(cat "$T/implicit.want")" \
+			"vtrace: $(cat "$T/implicit.got")" "$(cat "$T/implicit.err")"
+	fi
+	out=$("$VTRACE" probe --dry-run "ev=twice p" -x "$T/units" 2>&1)
+	case "$out" in
+	*"has no value, but what it points to can be read"*) ok "the removed pointer itself is refused, saying what can be read" ;;
+	*) not_ok "the removed pointer itself is refused" "$out" ;;
+	esac
+else
+	not_ok "gcc -O2 describes twice()'s p as DW_OP_implicit_pointer"
+fi
