@@ -76,13 +76,38 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 		[FOP_SHL] = BPF_LSH, [FOP_SHR] = BPF_RSH, [FOP_SHRA] = BPF_ARSH, [FOP_UDIV] = BPF_DIV,
 	};
 	int d = 0;
+	/* forward branches: the jumps landing at each op, and the depth they bring */
+	size_t jumps[8], njumps = 0, jump_to[8];
+	int jump_depth[8];
 
 	if (w->target == TARGET_RAW_TP || w->target == TARGET_TP)
 		return -EINVAL;
-	for (size_t i = 0; i < a->nops; i++) {
+	for (size_t i = 0; i <= a->nops; i++) {
 		const struct fetch_op *op = &a->ops[i];
 
+		for (size_t k = 0; k < njumps; k++)
+			if (jump_to[k] == i) {
+				patch(b, jumps[k]);
+				d = jump_depth[k];	/* the same on every path (checked by the resolver) */
+			}
+		if (i == a->nops)
+			break;
 		switch (op->kind) {
+		case FOP_SKIP:
+		case FOP_BRA:
+			if (njumps == 8 || op->arg <= (int64_t)i || op->arg > (int64_t)a->nops)
+				return -EINVAL;
+			if (op->kind == FOP_BRA) {
+				emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(--d)));
+				jumps[njumps] = jump_fwd(b, JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0));
+			} else {
+				jumps[njumps] = jump_fwd(b, JMP_A(0));
+			}
+			jump_to[njumps] = op->arg;
+			jump_depth[njumps++] = d;
+			if (d < 1)
+				return -EINVAL;
+			continue;
 		case FOP_REG:
 			if (pt_regs_offset(op->reg) < 0)
 				return -EINVAL;

@@ -115,6 +115,14 @@ struct vtype {
 
 static const struct vtype generic = { 8, true, false };
 
+/* A forward branch waiting for the op it lands on: the stack it arrives with. */
+struct pending {
+	Dwarf_Word target;	/* byte offset in the expression */
+	size_t fop;		/* the FOP_SKIP/FOP_BRA to patch */
+	int depth;
+	struct vtype st[FETCH_EXPR_MAX_DEPTH + 1];
+};
+
 struct xlate {
 	struct dwarf_file *df;
 	Dwarf_Attribute *attr;
@@ -123,6 +131,12 @@ struct xlate {
 	struct loc *out;
 	struct vtype st[FETCH_EXPR_MAX_DEPTH + 1];
 	int depth;
+	bool dead;		/* after a skip: only a branch's target is reached */
+	struct pending branch[8];
+	size_t nbranch;
+	const Dwarf_Op *ops;	/* the whole expression, for branch targets */
+	size_t nops;
+	Dwarf_Word end;		/* byte offset of its end (its stack_value), or -1 */
 };
 
 static int refuse(struct xlate *x, unsigned atom, const char *why)
@@ -307,6 +321,56 @@ static int xlate_const_type(struct xlate *x, Dwarf_Op *op, unsigned atom)
 	return push_op(x, FOP_CONST, 0, (int64_t)v) ?: stack(x, atom, 0, true, t);
 }
 
+/*
+ * DW_OP_skip and DW_OP_bra (gcc's min/max: "lt; bra +1; swap; drop"):
+ * forward only, so the BPF stays a DAG; the stack must arrive at the
+ * target alike on every path.  The operand is relative to the op's end.
+ */
+static int xlate_branch(struct xlate *x, Dwarf_Op *op, unsigned atom)
+{
+	Dwarf_Word target = op->offset + 3 + (int16_t)op->number;
+	bool found = target == x->end;
+	struct pending *p;
+
+	for (size_t i = 0; i < x->nops && !found; i++)
+		found = x->ops[i].offset == target;
+	if (!found || target <= op->offset)
+		return refuse(x, atom, "a backward branch, or one to no op");
+	if (atom == DW_OP_bra && (!x->depth || stack(x, atom, 1, false, generic)))
+		return refuse(x, atom, "its stack underflows");
+	if (x->nbranch == sizeof(x->branch) / sizeof(x->branch[0]))
+		return refuse(x, atom, "more branches than vtrace evaluates");
+	p = &x->branch[x->nbranch++];
+	p->target = target;
+	p->fop = x->out->nops;
+	p->depth = x->depth;
+	memcpy(p->st, x->st, sizeof(p->st));
+	if (atom == DW_OP_skip)
+		x->dead = true;
+	return push_op(x, atom == DW_OP_skip ? FOP_SKIP : FOP_BRA, 0, 0);
+}
+
+/* Branches landing at byte offset off: patched to the next fetch op, stacks merged. */
+static int land(struct xlate *x, Dwarf_Word off, unsigned atom)
+{
+	for (size_t i = 0; i < x->nbranch; i++) {
+		struct pending *p = &x->branch[i];
+
+		if (p->target != off)
+			continue;
+		x->out->ops[p->fop].arg = x->out->nops;
+		if (x->dead) {
+			x->depth = p->depth;
+			memcpy(x->st, p->st, sizeof(x->st));
+			x->dead = false;
+		} else if (x->depth != p->depth || memcmp(x->st, p->st, x->depth * sizeof(x->st[0]))) {
+			return refuse(x, atom, "its branches leave different stacks");
+		}
+		p->target = (Dwarf_Word)-1;
+	}
+	return 0;
+}
+
 static int xlate_one(struct xlate *x, Dwarf_Op *op)
 {
 	unsigned atom = op->atom;
@@ -446,7 +510,7 @@ static int xlate_one(struct xlate *x, Dwarf_Op *op)
 		return 0;
 	case DW_OP_bra:
 	case DW_OP_skip:
-		return refuse(x, atom, "vtrace does not evaluate branches in DWARF expressions");
+		return xlate_branch(x, op, atom);
 	case DW_OP_form_tls_address:
 	case DW_OP_GNU_push_tls_address:
 		return refuse(x, atom, "thread-local storage is not fetched yet");
@@ -476,22 +540,35 @@ static int xlate_one(struct xlate *x, Dwarf_Op *op)
 int dw_translate(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n, Dwarf_Addr pc,
 		 const struct loc *fb, struct loc *out)
 {
-	struct xlate x = { .df = df, .attr = attr, .pc = pc, .fb = fb, .out = out };
+	struct xlate x = { .df = df, .attr = attr, .pc = pc, .fb = fb, .out = out, .ops = ops };
 	bool value = n && ops[n - 1].atom == DW_OP_stack_value;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
+	x.end = value ? ops[n - 1].offset : (Dwarf_Word)-1;
 	if (value)
 		n--;
 	if (!n)
 		return -ENODATA;
+	x.nops = n;
 	for (size_t i = 0; i < n; i++) {
-		int rc = xlate_one(&x, &ops[i]);
-
+		rc = land(&x, ops[i].offset, ops[i].atom);
+		if (rc)
+			return rc;
+		if (x.dead)
+			return refuse(&x, ops[i].atom, "code no branch reaches");
+		rc = xlate_one(&x, &ops[i]);
 		if (rc == -E2BIG)
 			return refuse(&x, ops[i].atom, "the expression is longer than vtrace evaluates");
 		if (rc)
 			return rc;
 	}
+	rc = land(&x, x.end, ops[n - 1].atom);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < x.nbranch; i++)
+		if (x.branch[i].target != (Dwarf_Word)-1)
+			return refuse(&x, DW_OP_bra, "a branch to no op");
 	if (x.depth < 1)
 		return refuse(&x, ops[n - 1].atom, "it leaves nothing on the stack");
 	out->base = value ? FETCH_EXPR : FETCH_MEM_EXPR;

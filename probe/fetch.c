@@ -113,6 +113,8 @@ static void describe_ops(struct strbuf *sb, const struct fetch_arg *a)
 			strbuf_addf(sb, "%c%lld", op->reg ? 's' : 'u', (long long)op->arg * 8);
 		else if (op->kind == FOP_PICK)
 			strbuf_addf(sb, "pick%lld", (long long)op->arg);
+		else if (op->kind == FOP_SKIP || op->kind == FOP_BRA)
+			strbuf_addf(sb, "%s->%lld", op->kind == FOP_SKIP ? "skip" : "bra", (long long)op->arg);
 		else if (op->kind == FOP_ENTRY_REG)
 			strbuf_addf(sb, "entry(%%%s)", dwarf_reg_name(op->reg));
 		else if (op->kind >= FOP_LT && op->kind <= FOP_GE && op->reg)

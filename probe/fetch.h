@@ -58,6 +58,8 @@ enum fetch_op_kind {
 	FOP_PICK,		/* push the entry arg below the top (0: the top) */
 	FOP_ROT,		/* the top three: a b c -> c a b (c on top before) */
 	FOP_ENTRY_REG,		/* push the value reg had at the function's entry */
+	FOP_SKIP,		/* go on at op arg (forward) */
+	FOP_BRA,		/* pop; nonzero: go on at op arg (forward) */
 };
 
 struct fetch_op {
