@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pages [FILE]: passes look() (and pass(), whose return value is the same
+ * pages [FILE [N]]: passes look() (and pass(), whose return value is the same
  * pointer) pointers into memory its page table does not map yet, as a
  * first fopen() passes its filename: a page of .rodata nothing touched, a
  * page of FILE mapped MAP_PRIVATE and never read, that page again after it
@@ -8,7 +8,8 @@
  * does), and the stack.  For each it prints whether the page was present
  * (/proc/self/pagemap) before the calls and after them (only a probe can
  * have read it in between), then what look() was given, as read by the
- * target itself.
+ * target itself.  With N, then calls look() N times more on the .rodata
+ * page, present by then, and prints how long that took (a probe's cost).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAGE 4096
@@ -123,5 +125,17 @@ int main(int argc, char **argv)
 	/* read, then dropped from the page table, as a page reclaimed is */
 	one("dropped", (const struct cold *)(map + PAGE), 1);
 	one("stack", &stack, 0);
+	if (argc > 2) {
+		long n = atol(argv[2]);
+		const struct cold *c = &rodata_pages[32].c;
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (long i = 0; i < n; i++)
+			look(c->text, &c->rec, &c->n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("calls=%ld ns=%lld\n", n,
+		       (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+	}
 	return 0;
 }
