@@ -10,7 +10,16 @@
 #
 # Each comparison is agree, disagree (a bug: "not ok"), refused (gdb reads
 # it, vtrace will not: a "# gap:" line, and "not ok" with REALCODE_STRICT=1),
-# unavailable in both, or skipped with a counted reason.  Every disagreement
+# unavailable in both, or skipped with a counted reason.  Entry values
+# (DW_OP_entry_value) are compared too: gdb also stops at the entries of the
+# functions they need and saves the registers there, which fetch-eval finds
+# by vtrace's CFA rule (see gdb_oracle.py); where one is a single entry
+# register at gdb's own frame's CFA and gdb's reading (from call-site info)
+# differs, the registers are trusted ("gdb's call-site reading differs").
+# Where vtrace reads a variable gdb says is optimized out from a location
+# list entry gdb 13 cannot take (an empty address range at pc, in force
+# between GCC's location views, which gdb ignores), it counts as "view",
+# apart from the disagreements, once gdb reads vtrace's location the same.  Every disagreement
 # and refusal is listed in build/realcode/LABEL.txt (tab-separated: kind,
 # point, spec, address, function, variable, type, gdb's value, vtrace's).
 . "$(dirname "$0")/../lib.sh"
@@ -43,7 +52,7 @@ compare() {
 		ORACLE_LABEL=$label ORACLE_OUT=$OUT/$label.txt ORACLE_COUNTS=$OUT/$label.counts \
 		ORACLE_MAXHITS=$MAXHITS ORACLE_NOTES=3 ASAN_OPTIONS=detect_leaks=0 \
 		timeout 900 gdb -batch -nx -q -x "$ORACLE" --args "$@" > "$OUT/$label.log" 2>&1
-	grep -E '^(not ok|# (disagree|vtonly|scope):)' "$OUT/$label.log"
+	grep -E '^(not ok|# (disagree|vtonly|view|gdb_callsite|scope):)' "$OUT/$label.log"
 	[ -s "$OUT/$label.counts" ] ||
 		not_ok "realcode $label: gdb and vtrace compared" "$(tail -5 "$OUT/$label.log")"
 }
@@ -104,7 +113,10 @@ import os
 out = os.environ["OUT"]
 strict = os.environ.get("REALCODE_STRICT") == "1"
 keys = ["specs", "unresolved", "instances_left_out", "points", "stops", "scope_differs", "vars", "agree", "disagree",
-        "vtonly", "refused", "unavailable", "skipped", "float_agree", "float_disagree"]
+        "vtonly", "refused", "unavailable", "skipped", "float_agree", "float_disagree", "gdb_callsite",
+        "entry_vtonly", "entry_saves", "view"]
+ENTRY = ["agree", "disagree", "gdb_callsite", "entry_vtonly", "refused", "unavailable", "skipped"]
+entry_total = {k: 0 for k in ENTRY}
 total = {k: 0 for k in keys}
 reasons, examples, unresolved_by = {}, {}, {}
 families = {"glibc": 0, "python3.11": 0, "C++": 0}
@@ -119,7 +131,10 @@ for path in sorted(glob.glob(os.path.join(out, "*.counts"))):
     label = os.path.basename(path)[:-len(".counts")]
     c = eval(open(path).read())
     for k in keys:
-        total[k] += c[k]
+        total[k] += c.get(k, 0)
+    e = c.get("entry", {})
+    for k in ENTRY:
+        entry_total[k] += e.get(k, 0)
     for r, n in c["reasons"].items():
         reasons[r] = reasons.get(r, 0) + n
         examples.setdefault(r, c["examples"][r])
@@ -137,6 +152,17 @@ for path in sorted(glob.glob(os.path.join(out, "*.counts"))):
           % (label, c["points"], c["specs"], c["unresolved"], c["instances_left_out"], c["stops"], c["vars"], c["agree"],
              c["disagree"], c["vtonly"], c["refused"], c["unavailable"], c["skipped"],
              by(c["skips"]), c["float_agree"], c["float_disagree"], c["scope_differs"]))
+    if c.get("view"):
+        print("# realcode %s: %d vtrace reads where gdb says optimized out from a location list entry "
+              "in force only between location views, which gdb ignores (see build/realcode/%s.txt)"
+              % (label, c["view"], label))
+    if e:
+        print("# realcode %s: entry values: %d agree, %d disagree, %d where gdb's call-site reading differs "
+              "from the entry's register, %d vtrace reads where gdb says optimized out, %d refused, "
+              "%d unavailable in both, %d skipped (%d entry stops)"
+              % (label, e.get("agree", 0), e.get("disagree", 0), e.get("gdb_callsite", 0),
+                 e.get("entry_vtonly", 0), e.get("refused", 0), e.get("unavailable", 0),
+                 e.get("skipped", 0), c.get("entry_saves", 0)))
     if bad:
         print("not ok - realcode %s: 0 disagreements (%d; see build/realcode/%s.txt)" % (label, bad, label))
     else:
@@ -158,6 +184,10 @@ print("# realcode: %d points, %d variables: %d agree, %d disagree (%d of them vt
       % (t["points"], t["vars"], t["agree"], t["disagree"] + t["vtonly"], t["vtonly"], t["refused"],
          by(reasons), t["unavailable"], t["skipped"], t["float_agree"], t["float_disagree"],
          t["unresolved"], by(unresolved_by), os.environ["REALCODE_SECONDS"]))
+print("# realcode: %d vtrace reads from location views where gdb says optimized out" % t["view"])
+print("# realcode: entry values: %d agree, %d disagree, %d where gdb's call-site reading differs, "
+      "%d vtrace reads (at gdb's frame) where gdb says optimized out, %d refused, %d unavailable in both, "
+      "%d skipped" % tuple(entry_total[k] for k in ENTRY))
 for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:8]:
     print("# gap: refused %d: %s, e.g. %s" % (n, r, examples[r]))
 ok = "ok" if t["points"] >= 300 else "not ok"

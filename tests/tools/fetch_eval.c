@@ -4,12 +4,16 @@
  * other half of the gdb oracle (tests/tools/gdb_oracle.py).
  *
  *   fetch-eval addrs BIN SPEC             instance addresses, one per line
+ *   fetch-eval entries BIN SPEC           the function entries SPEC's args
+ *                                         read entry values from, one per line
  *   fetch-eval eval BIN SPEC PID REGS     name=value per arg, at the
  *                                         instance where REGS' rip stops
- *   fetch-eval serve BIN                  both, over stdin/stdout (see serve())
+ *   fetch-eval serve BIN                  all three, over stdin/stdout (see serve())
  *
- * REGS holds "NAME VALUE" lines (rax..r15, rip).  Each arg of SPEC is
- * resolved on its own, so one that cannot be fetched only marks itself.
+ * REGS holds "NAME VALUE" lines (rax..r15, rip), "tid TID" (the thread
+ * stopped) and the registers saved at function entries, "entry TID CFA
+ * FUNC R0..R15" (hex; see struct entry_rec).  Each arg of SPEC is resolved
+ * on its own, so one that cannot be fetched only marks itself.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +35,73 @@ static uint64_t regs[DREG_NUM];
 static int mem_fd;
 static bool hex_bytes;		/* serve: arrays and structs print as (bytes HEX) */
 
+/*
+ * What vtrace's entry probe saves, as gdb saw it: at a stop on the entry of
+ * function func (link-time address) in thread tid, the first 16 registers
+ * by DWARF number, keyed by the CFA there (rsp + 8).  FOP_ENTRY_REG finds
+ * the record as vtrace's BPF does: this thread, the CFA the CFI gives at
+ * the stop (regs[cfa_reg] + cfa_off), the arg's entry_func.
+ */
+struct entry_rec {
+	uint64_t tid, cfa, func;
+	uint64_t reg[16];
+};
+
+static struct entry_rec *recs;
+static size_t nrecs, recs_cap;
+static uint64_t stop_tid;
+static const struct fetch_arg *entry_arg;	/* the arg being evaluated (pieces: its whole) */
+
+static int add_entry_rec(const char *text)
+{
+	struct entry_rec r;
+	char *end;
+
+	r.tid = strtoull(text, &end, 16);
+	r.cfa = strtoull(end, &end, 16);
+	r.func = strtoull(end, &end, 16);
+	for (int i = 0; i < 16; i++) {
+		const char *at = end;
+
+		r.reg[i] = strtoull(at, &end, 16);
+		if (end == at)
+			return -EINVAL;
+	}
+	if (nrecs == recs_cap) {
+		struct entry_rec *n = realloc(recs, (recs_cap ? recs_cap * 2 : 16) * sizeof(*n));
+
+		if (!n)
+			exit(1);
+		recs = n;
+		recs_cap = recs_cap ? recs_cap * 2 : 16;
+	}
+	recs[nrecs++] = r;
+	return 0;
+}
+
+/* The arg whose uses_entry, entry_func and CFA rule an entry value of a uses. */
+static const struct fetch_arg *entry_of(const struct fetch_arg *a)
+{
+	return a->uses_entry || !entry_arg ? a : entry_arg;
+}
+
+static uint64_t entry_cfa(const struct fetch_arg *e)
+{
+	return e->cfa_reg >= 0 && e->cfa_reg < DREG_NUM ? regs[e->cfa_reg] + (uint64_t)e->cfa_off : 0;
+}
+
+static const struct entry_rec *entry_find(const struct fetch_arg *e)
+{
+	uint64_t cfa = entry_cfa(e);
+
+	if (!e->uses_entry)
+		return NULL;
+	for (size_t i = 0; i < nrecs; i++)
+		if (recs[i].tid == stop_tid && recs[i].cfa == cfa && recs[i].func == e->entry_func)
+			return &recs[i];
+	return NULL;
+}
+
 static int read_mem(uint64_t addr, void *buf, size_t len)
 {
 	return pread(mem_fd, buf, len, (off_t)addr) == (ssize_t)len ? 0 : -EFAULT;
@@ -46,6 +117,16 @@ static void load_regs(const char *path)
 		for (int i = 0; i < DREG_NUM; i++)
 			if (!strcmp(name, dwarf_reg_name(i)))
 				regs[i] = v;
+	if (f && !fseek(f, 0, SEEK_SET)) {
+		char line[512];
+
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "tid ", 4))
+				stop_tid = strtoull(line + 4, NULL, 16);
+			else if (!strncmp(line, "entry ", 6) && add_entry_rec(line + 6))
+				fprintf(stderr, "fetch-eval: a bad entry line: %s", line);
+		}
+	}
 	if (f)
 		fclose(f);
 }
@@ -135,8 +216,15 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 			st[d - 2] = st[d - 3];
 			st[d - 3] = x;
 			break;
-		case FOP_ENTRY_REG:
-			return -2;	/* the stop alone does not have it: vtrace's entry probe does */
+		case FOP_ENTRY_REG: {
+			/* as vtrace's BPF: the saved registers of this frame, or unavailable */
+			const struct entry_rec *r = entry_find(entry_of(a));
+
+			if (!r || op->reg < 0 || op->reg >= 16)
+				return -2;
+			st[d++] = r->reg[op->reg];
+			break;
+		}
 		default:
 			x = st[--d];
 			switch (op->kind) {
@@ -178,7 +266,7 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 	return 0;
 }
 
-static void eval(const struct fetch_arg *a)
+static void eval_value(const struct fetch_arg *a)
 {
 	uint64_t addr = 0, v = 0;
 	int rc;
@@ -213,7 +301,7 @@ static void eval(const struct fetch_arg *a)
 			case FETCH_EXPR:
 			case FETCH_MEM_EXPR:
 				if ((rc = eval_ops(p, p->base == FETCH_EXPR ? &pv : &pa))) {
-					printf(rc == -2 ? "(entry)\n" : "(fault)\n");
+					printf(rc == -2 ? "(unavailable)\n" : "(fault)\n");
 					return;
 				}
 				pv += p->base == FETCH_EXPR ? p->offset : 0;
@@ -255,7 +343,7 @@ static void eval(const struct fetch_arg *a)
 		break;
 	case FETCH_EXPR:
 		if ((rc = eval_ops(a, &v))) {
-			printf(rc == -2 ? "(entry)\n" : "(fault)\n");
+			printf(rc == -2 ? "(unavailable)\n" : "(fault)\n");
 			return;
 		}
 		v += a->offset;
@@ -265,7 +353,7 @@ static void eval(const struct fetch_arg *a)
 	case FETCH_MEM_EXPR:
 		if (a->base == FETCH_MEM_EXPR) {
 			if ((rc = eval_ops(a, &addr))) {
-				printf(rc == -2 ? "(entry)\n" : "(fault)\n");
+				printf(rc == -2 ? "(unavailable)\n" : "(fault)\n");
 				return;
 			}
 		} else {
@@ -337,11 +425,97 @@ static void eval(const struct fetch_arg *a)
 		printf("%" PRIu64 "\n", v);
 }
 
+static bool reads_entry(const struct fetch_arg *a)
+{
+	for (size_t i = 0; i < a->nops; i++)
+		if (a->ops[i].kind == FOP_ENTRY_REG)
+			return true;
+	for (size_t i = 0; i < a->npieces; i++)
+		if (reads_entry(&a->pieces[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The ops are DW_OP_entry_value(DW_OP_regN), plus constants at most: the
+ * value is that register at the entry (FETCH_EXPR), or what the memory at
+ * that address (plus offsets and derefs, as for a register) holds at the
+ * stop.  The register, or -1.
+ */
+static int plain_entry_reg(const struct fetch_arg *a)
+{
+	if ((a->base != FETCH_EXPR && a->base != FETCH_MEM_EXPR) || !a->nops ||
+	    a->ops[0].kind != FOP_ENTRY_REG)
+		return -1;
+	for (size_t i = 1; i < a->nops; i++)
+		if (a->ops[i].kind != FOP_PLUS_CONST)
+			return -1;
+	return a->ops[0].reg;
+}
+
+/*
+ * NAME=VALUE; for an arg reading an entry value, then lines for the
+ * oracle, "!NAME=cfa CFA func FUNC found 0|1 plain REG|-1": vtrace's CFA at
+ * the stop, the function entry, whether a saved record matched, and the
+ * register the location is when it is one entry register alone; and
+ * "#NAME.fetch=..." as `vtrace probe --dry-run` shows the fetch.
+ */
+static void print_fetch(const struct fetch_arg *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	fetch_arg_describe(&sb, a);
+	printf("#%s.fetch=%s\n", a->name, sb.buf);
+	strbuf_release(&sb);
+}
+
+static void eval(const struct fetch_arg *a)
+{
+	const struct fetch_arg *e;
+
+	entry_arg = a;
+	eval_value(a);
+	entry_arg = NULL;
+	if (!reads_entry(a))
+		return;
+	print_fetch(a);
+	e = a;
+	for (size_t i = 0; !e->uses_entry && i < a->npieces; i++)
+		if (a->pieces[i].uses_entry)
+			e = &a->pieces[i];
+	printf("!%s=cfa 0x%" PRIx64 " func 0x%" PRIx64 " found %d plain %d\n", a->name, entry_cfa(e),
+	       e->entry_func, entry_find(e) != NULL, plain_entry_reg(a));
+}
+
+/* The function entries an instance's args read entry values from, "NAME:0xFUNC,..." or "-". */
+static void print_entries(const struct probe_instance *in)
+{
+	bool any = false;
+
+	for (size_t j = 0; j < in->nargs; j++) {
+		const struct fetch_arg *a = &in->args[j], *e = a;
+
+		if (!reads_entry(a))
+			continue;
+		for (size_t i = 0; !e->uses_entry && i < a->npieces; i++)
+			if (a->pieces[i].uses_entry)
+				e = &a->pieces[i];
+		printf("%s%s:0x%" PRIx64, any ? "," : "", a->name, e->entry_func);
+		any = true;
+	}
+	if (!any)
+		printf("-");
+}
+
 /*
  * serve BIN: the same evaluation for many points and stops, over a pipe
  * (the oracle's vars mode compares every variable gdb reads at a stop):
  *
- *   point ID HEAD                 "addrs ADDR@FUNC@LOW ..." for "HEAD $vars", or "error MSG"
+ *   point ID HEAD                 "addrs ADDR@FUNC@LOW ..." for "HEAD $vars", or "error MSG";
+ *                                 after addrs, "entries E ..." (per instance,
+ *                                 print_entries(): the function entries to save)
+ *   thread TID                    the next evals' thread; forgets the saved entries
+ *   entry TID CFA FUNC R0..R15    registers saved at a function's entry (hex)
  *   eval ID[.K] PID R0..R16 NAME...   NAME=VALUE per name, then "." (K: the
  *                                 instance's index, when several share rip)
  *
@@ -421,6 +595,8 @@ static struct served_name *served_name(struct served_point *p, const char *bin, 
 	return n;
 }
 
+static void view_note(const struct probe_instance *in, const char *name);
+
 static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, const char *name)
 {
 	struct probe_instance *in = inst_at(&p->vars, bias);
@@ -431,6 +607,11 @@ static void serve_eval(struct served_point *p, const char *bin, uint64_t bias, c
 	for (size_t j = 0; in && j < in->nargs; j++) {
 		if (!strcmp(in->args[j].name, name)) {
 			eval(&in->args[j]);
+			if (vars_only && in->args[j].base != FETCH_UNAVAILABLE) {
+				view_note(in, name);
+				if (!reads_entry(&in->args[j]))
+					print_fetch(&in->args[j]);
+			}
 			return;
 		}
 	}
@@ -532,6 +713,86 @@ static const char *scope_func(const struct probe_instance *in)
 	return name;
 }
 
+/*
+ * For a variable gdb says is optimized out and vtrace reads: whether the
+ * location came from a list entry gdb 13 cannot take.  It ignores GCC's
+ * location views, so an entry whose address range is empty (begin == end
+ * == pc: in force only between two views of pc) never applies for it.
+ * "#NAME=viewless N empty E entry_view V": N expressions cover pc by
+ * address alone (libdw, as gdb), E entries with content are empty ranges
+ * at pc, V the inlined copy's DW_AT_GNU_entry_view (-1: none).  The DIE is
+ * the innermost NAME in the blocks at pc, as gdb's scope finds it.
+ */
+static void view_note(const struct probe_instance *in, const char *name)
+{
+	static Dwarf_Die path[64];
+	Dwarf_Addr cu_bias, pc;
+	Dwarf_Die *cu = dwfl_module_addrdie(served_df.mod, in->addr + served_df.bias, &cu_bias);
+	int n = cu ? path_at(cu, in->addr + served_df.bias - cu_bias, path, 0) : 0;
+	long long entry_view = -1;
+	Dwarf_Die var, child;
+	bool found = false;
+
+	int top = -1, inner;
+
+	pc = in->addr + served_df.bias - cu_bias;
+	/* the instance's own function (the innermost so named), and its blocks, not functions inlined into it */
+	for (int i = n - 1; i >= 0 && top < 0; i--) {
+		const char *fn = dwarf_diename(&path[i]);
+		int tag = dwarf_tag(&path[i]);
+
+		if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) && fn && !strcmp(fn, in->func))
+			top = i;
+	}
+	if (top < 0)
+		top = 0;
+	for (inner = top; inner + 1 < n && dwarf_tag(&path[inner + 1]) == DW_TAG_lexical_block; inner++)
+		;
+	for (int i = inner; i >= top && !found; i--) {
+		Dwarf_Attribute at;
+		Dwarf_Word v;
+
+		if (entry_view < 0 && dwarf_tag(&path[i]) == DW_TAG_inlined_subroutine &&
+		    dwarf_attr(&path[i], DW_AT_GNU_entry_view, &at) && !dwarf_formudata(&at, &v))
+			entry_view = (long long)v;
+		if (dwarf_child(&path[i], &child))
+			continue;
+		do {
+			int tag = dwarf_tag(&child);
+			const char *vn = dwarf_diename(&child);
+
+			if ((tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) && vn &&
+			    !strcmp(vn, name)) {
+				var = child;
+				found = true;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (!found) {
+		printf("#%s=viewless -1 empty -1 entry_view %lld\n", name, entry_view);
+		return;
+	}
+	{
+		Dwarf_Attribute loc;
+		Dwarf_Op *expr;
+		size_t len;
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+		int viewless = -1, empty = 0;
+
+		if (dwarf_attr_integrate(&var, DW_AT_location, &loc)) {
+			viewless = dwarf_getlocation_addr(&loc, pc, &expr, &len, 1);
+			if (viewless > 0 && !len)
+				viewless = 0;
+			while ((off = dwarf_getlocations(&loc, off, &base, &start, &end, &expr, &len)) > 0)
+				empty += start == pc && end == pc && len;
+		}
+		printf("#%s=viewless %d empty %d entry_view %lld\n", name, viewless < 0 ? -1 : viewless, empty,
+		       entry_view);
+	}
+}
+
 static int serve(const char *bin)
 {
 	struct served_point *points = NULL;
@@ -552,6 +813,16 @@ static int serve(const char *bin)
 		struct served_point *p;
 
 		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "thread ", 7)) {
+			stop_tid = strtoull(line + 7, NULL, 16);
+			nrecs = 0;
+			continue;
+		}
+		if (!strncmp(line, "entry ", 6)) {
+			if (add_entry_rec(line + 6))
+				fprintf(stderr, "fetch-eval: a bad entry line: %s\n", line);
+			continue;
+		}
 		cmd = strtok_r(line, " ", &save);
 		id = strtok_r(NULL, " ", &save);
 		if (!cmd || !id)
@@ -579,6 +850,11 @@ static int serve(const char *bin)
 				for (size_t k = 0; k < p->vars.ninsts; k++)
 					printf(" 0x%" PRIx64 "@%s", p->vars.insts[k].addr,
 					       scope_func(&p->vars.insts[k]));
+				printf("\nentries");
+				for (size_t k = 0; k < p->vars.ninsts; k++) {
+					printf(" ");
+					print_entries(&p->vars.insts[k]);
+				}
 				printf("\n");
 			}
 			free(text);
@@ -624,6 +900,47 @@ int main(int argc, char **argv)
 	if (spec_parse(argv[3], &spec, &err)) {
 		fprintf(stderr, "spec: %s\n", err.msg);
 		return 1;
+	}
+	if (!strcmp(argv[1], "entries")) {
+		/* each arg on its own, as eval resolves them: every entry any instance reads */
+		uint64_t seen[256];
+		size_t nseen = 0;
+		const char *sp = strchr(argv[3], ' ');
+		int head = sp ? (int)(sp - argv[3]) : (int)strlen(argv[3]);
+
+		for (size_t i = 0; i < spec.nargs; i++) {
+			struct spec one;
+			char *text;
+
+			if (asprintf(&text, "%.*s %s", head, argv[3], spec.args[i].text) < 0)
+				return 1;
+			if (spec_parse(text, &one, &err) || probe_resolve(&one, argv[2], &r, &err)) {
+				free(text);
+				continue;
+			}
+			for (size_t k = 0; k < r.ninsts; k++)
+				for (size_t j = 0; j < r.insts[k].nargs; j++) {
+					const struct fetch_arg *a = &r.insts[k].args[j], *e = a;
+					bool dup = false;
+
+					if (!reads_entry(a))
+						continue;
+					for (size_t q = 0; !e->uses_entry && q < a->npieces; q++)
+						if (a->pieces[q].uses_entry)
+							e = &a->pieces[q];
+					for (size_t q = 0; q < nseen; q++)
+						dup |= seen[q] == e->entry_func;
+					if (!dup && nseen < 256) {
+						seen[nseen++] = e->entry_func;
+						printf("0x%" PRIx64 "\n", e->entry_func);
+					}
+				}
+			probe_resolved_free(&r);
+			spec_free(&one);
+			free(text);
+		}
+		spec_free(&spec);
+		return 0;
 	}
 	if (!strcmp(argv[1], "addrs")) {
 		/* where the point lands does not depend on the args: resolve the point alone */

@@ -5,6 +5,15 @@
 # operations read from the same stopped process (tests/tools/fetch_eval.c).
 # Prints "ok - ..." / "not ok - ..." lines; "# gap:" lines name args vtrace
 # cannot fetch where gdb can (reported, not counted).
+#
+# Entry values (DW_OP_entry_value: a register as it was when the function
+# was entered): gdb also stops at the entries of the functions fetch-eval
+# names, and records there, per thread, the 16 registers keyed by the CFA
+# (rsp + 8) and the function, as vtrace's entry probe saves them.  At a
+# point's stop fetch-eval gets the thread's live records and finds the one
+# vtrace's BPF would (this thread, the CFA vtrace's CFI rule gives at the
+# stop, the function); gdb's own frame CFA (its caller's unwound $rsp)
+# checks that rule independently.
 import os
 import re
 import struct
@@ -21,6 +30,92 @@ MAXHITS = int(os.environ.get("ORACLE_MAXHITS", "2"))
 
 
 NO_SYMBOL = object()
+MASK = 0xFFFFFFFFFFFFFFFF
+REGS = ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"]
+# a new entry at CFA c ends every frame of the thread below it: records at
+# CFAs up to c (within one stack's reach of it) are of returned calls
+STACK_REACH = 64 << 20
+
+
+class Entries:
+    """The registers at function entries, per thread: {tid: {(cfa, func): regs}}."""
+
+    def __init__(self):
+        self.by_tid = {}
+        self.bias = 0
+        self.hits = 0
+
+    def save(self, frame):
+        regs = [int(frame.read_register(r)) & MASK for r in REGS[:16]]
+        tid = gdb.selected_thread().ptid[1]
+        cfa = regs[7] + 8
+        func = (int(frame.pc()) - self.bias) & MASK
+        live = self.by_tid.setdefault(tid, {})
+        for key in [k for k in live if cfa - STACK_REACH <= k[0] <= cfa]:
+            del live[key]   # returned (or tail-called away): a new call replaces them
+        live[(cfa, func)] = regs
+        self.hits += 1
+
+    def live(self, tid, rsp):
+        """The thread's records of frames that may be live at a stop with this rsp."""
+        live = self.by_tid.get(tid, {})
+        for key in [k for k in live if rsp - STACK_REACH <= k[0] <= rsp]:
+            del live[key]
+        return live
+
+    def lines(self, tid, rsp):
+        return ["entry %x %x %x %s" % (tid, cfa, func, " ".join("%x" % r for r in regs))
+                for (cfa, func), regs in sorted(self.live(tid, rsp).items())]
+
+
+ENTRIES = Entries()
+
+
+class EntrySaver(gdb.Breakpoint):
+    """A function's entry: its registers saved, the command not stopped."""
+
+    def stop(self):
+        try:
+            ENTRIES.save(gdb.newest_frame())
+        except gdb.error as e:
+            say("# oracle: an entry's registers unread: %s" % e)
+        return False
+
+
+def save_entries_at(funcs, bias):
+    """{func: EntrySaver} at each link-time function entry."""
+    ENTRIES.bias = bias
+    return {f: EntrySaver("*%#x" % (f + bias), internal=True) for f in funcs}
+
+
+def frame_cfa(frame):
+    """gdb's CFA of the out-of-line function frame the stop is in (its caller's $rsp), or None."""
+    try:
+        f = frame
+        while f is not None and f.type() == gdb.INLINE_FRAME:
+            f = f.older()
+        caller = f.older() if f is not None else None
+        return int(caller.read_register("rsp")) & MASK if caller is not None else None
+    except gdb.error:
+        return None
+
+
+def entry_info(text):
+    """fetch-eval's "!NAME=cfa C func F found 0|1 plain R" line: a dict."""
+    w = text.split()
+    return {"cfa": int(w[1], 16), "func": int(w[3], 16), "found": w[5] == "1", "plain": int(w[7])}
+
+
+def entry_check(e, gcfa, tid):
+    """None when vtrace's CFA is gdb's frame's, else what differs."""
+    if gcfa is None:
+        return None
+    if e["cfa"] != gcfa:
+        return "vtrace's CFA is %#x, gdb's frame's %#x (%s)" % (
+            e["cfa"], gcfa, "which has an entry record" if (gcfa, e["func"]) in ENTRIES.by_tid.get(tid, {})
+            else "with no entry record of function %#x either" % e["func"])
+    return None
 
 
 def say(line):
@@ -145,28 +240,57 @@ def main():
         return
     addrs = [int(x, 16) for x in res.stdout.split()]
     args = parse_args(SPEC)
+    ent = subprocess.run([TOOL, "entries", BIN, SPEC], capture_output=True, text=True)
     pid, bias = start_and_break(addrs)
+    save_entries_at([int(x, 16) for x in ent.stdout.split()], bias)
     hits = {}
     compared = 0
     regs_file = tempfile.NamedTemporaryFile("w", delete=False, suffix=".regs")
     regs_file.close()
-    names = ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
-             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"]
+    names = REGS
     for _ in stops():
         pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
         hits[pc] = hits.get(pc, 0) + 1
         if hits[pc] > MAXHITS:
             continue
+        tid = gdb.selected_thread().ptid[1]
+        rsp = int(gdb.parse_and_eval("$rsp")) & MASK
         with open(regs_file.name, "w") as f:
             for r in names:
                 f.write("%s %x\n" % (r, int(gdb.parse_and_eval("$" + r)) & 0xFFFFFFFFFFFFFFFF))
+            f.write("tid %x\n" % tid)
+            for line in ENTRIES.lines(tid, rsp):
+                f.write(line + "\n")
         res = subprocess.run([TOOL, "eval", BIN, SPEC, str(pid), regs_file.name],
                              capture_output=True, text=True)
         got = dict(l.split("=", 1) for l in res.stdout.splitlines() if "=" in l)
         where = "%s at %#x (hit %d)" % (LABEL, pc - bias, hits[pc])
+        gcfa = frame_cfa(gdb.newest_frame())
         for name, expr, kind in args:
             want = gdb_value(expr, kind)
             have = got.get(name, "(missing)")
+            if "!" + name in got:
+                # an entry value, read from the registers gdb saw at the entry
+                e = entry_info(got["!" + name])
+                bad = entry_check(e, gcfa, tid)
+                if bad:
+                    say("not ok - %s: %s: an entry value at vtrace's CFA\n#   %s" % (where, expr, bad))
+                    continue
+                if want is None or want is NO_SYMBOL or want.startswith("gdb error"):
+                    say("# unverified: %s: %s: an entry value vtrace reads as %s; gdb: %s" %
+                        (where, name, have, "optimized out" if want is None else
+                         "no such symbol" if want is NO_SYMBOL else want))
+                    continue
+                compared += 1
+                if have == want:
+                    say("ok - %s: %s = %s (an entry value)" % (where, expr, want))
+                elif e["found"] and e["plain"] >= 0:
+                    say("ok - %s: %s = %s, the entry's %%%s; gdb's call-site reading differs: %s" %
+                        (where, expr, have, REGS[e["plain"]], want))
+                else:
+                    say("not ok - %s: %s (an entry value)\n#   gdb:    %s\n#   vtrace: %s" %
+                        (where, expr, want, have))
+                continue
             if want is NO_SYMBOL:
                 if not have.startswith("(unresolved") and not have.startswith("(no instance"):
                     say("# unverified: %s: %s: vtrace read %s; gdb's scope has no such symbol here"
@@ -213,12 +337,21 @@ def main():
 #   unavailable  gdb says <optimized out> and vtrace has nothing either
 #   vtonly       vtrace reads a value where gdb says <optimized out>
 #   skipped      both read but it cannot be compared here (the reason counted)
+#   gdb_callsite an entry value that is one register at the entry, read at
+#                gdb's frame's CFA: vtrace's value is that register as gdb saw
+#                it at the entry, and gdb's own (from call-site info) differs
+#   entry_vtonly an entry value vtrace reads from the registers gdb saw at
+#                the entry, at gdb's frame's CFA, where gdb says optimized out
+#   view         vtrace reads where gdb says optimized out, from a location
+#                list entry gdb 13 cannot take: one whose address range is
+#                empty at pc, in force between two of its location views
+#                (GCC's DW_AT_GNU_locviews, an inlined copy's entry view),
+#                which gdb ignores; the location vtrace chose, read by gdb
+#                where it is a register or memory, gives vtrace's value
+# (c["entry"] counts the entry values among them by category.)
 # Writes ORACLE_OUT (one tab-separated line per finding) and ORACLE_COUNTS
 # (a Python dict literal of the counts) for tests/integration/realcode.sh.
 
-MASK = 0xFFFFFFFFFFFFFFFF
-REGS = ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
-        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"]
 MAXLEAVES = 512
 NOTES = int(os.environ.get("ORACLE_NOTES", "10"))
 MAXINSTS = int(os.environ.get("ORACLE_MAXINSTS", "1000000"))
@@ -239,14 +372,20 @@ class Server:
         self.n += 1
 
     def point(self):
-        """The answer to the next point asked: [(addr, func)], or None and vtrace's message."""
+        """The answer to the next point asked: [(addr, func, {var: entry func})],
+        or None and vtrace's message."""
         line = self.p.stdout.readline().rstrip("\n")
         if line.startswith("addrs"):
-            return [(int(x.split("@")[0], 16), x.split("@", 1)[1].replace("\x7f", " "))
-                    for x in line.split(" ")[1:]], None
+            ents = self.p.stdout.readline().rstrip("\n").split(" ")[1:]
+            return [(int(x.split("@")[0], 16), x.split("@", 1)[1].replace("\x7f", " "),
+                     {} if e == "-" else {v: int(f, 16) for v, f in (t.rsplit(":", 1) for t in e.split(","))})
+                    for x, e in zip(line.split(" ")[1:], ents)], None
         return None, line[len("error "):] if line.startswith("error ") else "fetch-eval: " + line
 
-    def eval(self, ident, pid, regs, names):
+    def eval(self, ident, pid, regs, names, tid=0, entries=()):
+        self.p.stdin.write("thread %x\n" % tid)
+        for line in entries:
+            self.p.stdin.write(line + "\n")
         self.p.stdin.write("eval %s %d %s %s\n" % (ident, pid, " ".join("%x" % r for r in regs),
                                                    " ".join(names)))
         self.p.stdin.flush()
@@ -425,8 +564,6 @@ def compare(g, have):
     refused = have.startswith("(unresolved") or have.startswith("(no instance") or \
         have in ("(not in $vars)", "(unavailable)")
     if g is None:
-        if have == "(entry)":
-            return ("unavailable", "")  # an entry value: neither reads it at the stop alone
         return ("unavailable", "") if refused else ("vtonly", "")
     if refused:
         return ("refused", have)
@@ -438,8 +575,6 @@ def compare(g, have):
         return ("disagree", "vtrace faults")
     if have.startswith("(too-large"):
         return ("skipped", "larger than 4 KiB")
-    if have == "(entry)":
-        return ("skipped", "an entry value (vtrace reads it at the function's entry)")
     if g[0] == "string" and not (have.startswith("(bytes") and g[2] is not None):
         # std::string: vtrace copies its characters (up to 255, to a NUL)
         return ("agree" if have == g[1].split("\0")[0][:255] else "disagree", "")
@@ -467,6 +602,75 @@ def compare(g, have):
         if x is not None and (n >> off) & ((1 << bits) - 1) != x:
             return ("disagree", "member at bit %d" % off)
     return ("agree", "")
+
+
+def entry_compare(e, g, cat, detail, gcfa, tid):
+    """An entry value's (category, detail): compare()'s, with what the entry
+    records say.  gdb reading a value where vtrace's CFA is not gdb's frame's
+    is a disagreement; a plain entry register at gdb's frame's CFA is the
+    register gdb saw at the entry, so there gdb's call-site reading is what
+    differs."""
+    bad = entry_check(e, gcfa, tid)
+    reads = g is not None and g[0] not in ("skip", "error")
+    if bad and (reads or e["found"]):
+        return ("disagree", "an entry value: " + bad)
+    if not e["found"]:
+        if reads:
+            return ("skipped", "an entry value without a record of its call's entry")
+        return (cat, detail)
+    if g is None and cat == "vtonly":
+        return ("entry_vtonly", "read at gdb's frame's CFA" + (" (plain %%%s)" % REGS[e["plain"]]
+                                                                if e["plain"] >= 0 else " (computed)"))
+    if e["plain"] >= 0 and (cat == "disagree" or (g is not None and g[0] == "error")):
+        return ("gdb_callsite", "at the entry's %%%s; gdb's call-site reading %s" % (
+            REGS[e["plain"]], "differs" if cat == "disagree" else "fails (%s)" % g[1]))
+    return (cat, detail)
+
+
+GDB_TYPES = {"u8": "unsigned char", "s8": "signed char", "u16": "unsigned short", "s16": "short",
+             "u32": "unsigned int", "s32": "int", "u64": "unsigned long", "s64": "long"}
+
+
+def gdb_reads_fetch(desc):
+    """gdb's value of a fetch `vtrace probe --dry-run` shows, when it is a
+    register or memory at registers plus constants: (value, bytes) or None."""
+    desc = desc.split("  [")[0].split(" = ", 1)[-1].strip()
+    # a computed value of one register plus a constant: [%rsp+288]
+    desc = re.sub(r"\[(%r\w+)([+-]\d+)?\]", lambda m: "(%s%s)" % (m.group(1), m.group(2) or ""), desc)
+    if not desc or re.search(r"[\[\]]|entry|->|\bpc\b", desc):
+        return None
+    m = re.match(r"^\*?\((u|s)(8|16|32|64)( \*)?\)", desc)
+    size = int(m.group(2)) // 8 if m else 8
+    expr = re.sub(r"%(r\w+)", r"$\1", desc)
+    expr = re.sub(r"\((u|s)(8|16|32|64)( \*)?\)",
+                  lambda m: "(%s%s)" % (GDB_TYPES[m.group(1) + m.group(2)], m.group(3) or ""), expr)
+    try:
+        return int(gdb.parse_and_eval(expr)) & ((1 << 8 * size) - 1), size
+    except (gdb.error, ValueError, OverflowError):
+        return None
+
+
+def view_check(note, desc, have):
+    """A variable vtrace reads where gdb says optimized out: ("view", why)
+    when the location came from an entry gdb cannot take, else ("vtonly", why)."""
+    w = note.split()
+    if len(w) < 6:
+        return ("vtonly", "")
+    viewless, empty, eview = int(w[1]), int(w[3]), int(w[5])
+    where = "fetched %s; %d location(s) at pc by address, %d empty range(s) at pc, entry view %d" % (
+        desc or "?", viewless, empty, eview)
+    if viewless != 0 or empty == 0:
+        return ("vtonly", where)
+    r = gdb_reads_fetch(desc)
+    if r is None:
+        return ("view", where + "; gdb cannot read that location as an expression")
+    try:
+        same = int(have) & ((1 << 8 * r[1]) - 1) == r[0]
+    except ValueError:
+        same = False
+    if not same:
+        return ("vtonly", where + "; gdb reads that location as %#x" % r[0])
+    return ("view", where + "; gdb reads that location as vtrace does")
 
 
 def reason_of(msg):
@@ -527,10 +731,13 @@ def vars_mode():
     srv = Server(BIN)
     by_addr = {}
     funcs = {}
-    notes = {"disagree": [], "vtonly": [], "scope": [], "point": []}
+    entry_users = {}    # function entry: the instances whose entry values it saves
+    notes = {"disagree": [], "vtonly": [], "view": [], "gdb_callsite": [], "entry_vtonly": [], "scope": [],
+             "point": []}
     c = {"specs": len(points), "unresolved": 0, "addrs": 0, "points": 0, "stops": 0,
          "scope_differs": 0, "vars": 0, "agree": 0, "disagree": 0, "refused": 0, "unavailable": 0, "vtonly": 0,
          "skipped": 0, "float_agree": 0, "float_disagree": 0, "reasons": {}, "skips": {},
+         "gdb_callsite": 0, "entry_vtonly": 0, "entry": {}, "entry_saves": 0, "view": 0,
          "examples": {}, "hit": set(), "unresolved_by": {},
          "instances_left_out": 0}
     for name, head in points:
@@ -566,11 +773,13 @@ def vars_mode():
             c["instances_left_out"] += len(addrs) - MAXINSTS
             addrs = sorted(addrs, key=lambda x: x[1][0])
             addrs = [addrs[k * len(addrs) // MAXINSTS] for k in range(MAXINSTS)]
-        for k, (a, func) in addrs:
+        for k, (a, func, ents) in addrs:
             # several instances of a point may share an address (a function
             # inlined into itself there): each is compared on its own
             by_addr.setdefault(a, []).append((i, k))
             funcs[(i, k)] = func
+            for f in ents.values():
+                entry_users.setdefault(f, set()).add((i, k))
     c["addrs"] = len(by_addr)
     with open(BIN, "rb") as f:
         if f.read(18)[16] != 3:
@@ -581,6 +790,7 @@ def vars_mode():
     bps = {}
     for a in by_addr:
         bps[a] = gdb.Breakpoint("*%#x" % (a + bias), internal=True)
+    savers = save_entries_at(entry_users, bias)
     hits = {}
     seen = set()
     for _ in stops():
@@ -593,6 +803,9 @@ def vars_mode():
                 bps.pop(a).delete()
             continue
         regs = [int(frame.read_register(r)) & MASK for r in REGS]
+        tid = gdb.selected_thread().ptid[1]
+        entries = ENTRIES.lines(tid, regs[7]) if savers else []
+        gcfa = None
         scopes = {}
         for ik in ids:
             i, k = ik
@@ -618,11 +831,27 @@ def vars_mode():
                     notes["scope"].append("# scope: %s %s at %#x: vtrace's scope is %s's, gdb's "
                                           "innermost %s's" % (LABEL, head, a, funcs[ik], fname))
                 continue
-            got = srv.eval("%d.%d" % ik, pid, regs, [("?" if g is None else "") + n for n, g, _ in readings]) \
-                if readings else {}
+            got = srv.eval("%d.%d" % ik, pid, regs, [("?" if g is None else "") + n for n, g, _ in readings],
+                           tid, entries) if readings else {}
             for vname, g, tname in readings:
                 have = got.get(vname, "(unresolved: fetch-eval gave no answer)")
                 cat, detail = compare(g, have)
+                extra = ""
+                if "!" + vname in got:
+                    if gcfa is None:
+                        gcfa = frame_cfa(frame) or 0
+                    cat, detail = entry_compare(entry_info(got["!" + vname]), g, cat, detail,
+                                                gcfa or None, tid)
+                    c["entry"][cat] = c["entry"].get(cat, 0) + 1
+                    if cat not in ("agree", "skipped", "unavailable"):
+                        detail = (detail + "; " if detail else "") + "an entry value, fetched " + \
+                            got.get("#%s.fetch" % vname, "?")
+                    elif cat == "skipped":
+                        extra = "; vtrace's CFA %#x, gdb's %s; fetched %s" % (
+                            entry_info(got["!" + vname])["cfa"], "%#x" % gcfa if gcfa else "unknown",
+                            got.get("#%s.fetch" % vname, "?"))
+                elif cat == "vtonly":
+                    cat, detail = view_check(got.get("#" + vname, ""), got.get("#%s.fetch" % vname, ""), have)
                 if cat == "refused":
                     detail = ""
                 isfloat = g is not None and g[0] == "float"
@@ -638,24 +867,29 @@ def vars_mode():
                         LABEL, head, fname, a, vname, have, show_gdb(g)))
                 elif cat == "skipped":
                     c["skips"][detail] = c["skips"].get(detail, 0) + 1
-                if cat in ("agree", "unavailable", "skipped"):
+                if cat in ("agree", "unavailable") or (cat == "skipped" and "!" + vname not in got):
                     continue
                 key = (cat, ik, vname)
                 if key in seen:
                     continue
                 seen.add(key)
                 out.write("%s%s\t%s\t%s\t%#x\t%s\t%s\t%s\t%s\t%s\n" % (
-                    "float-" if isfloat else "", cat, name, head, a, fname, vname, tname,
-                    show_gdb(g), have + (" (%s)" % detail if detail else "")))
-                if cat == "refused":
+                    "float-" if isfloat else "entry-" if cat == "skipped" else "", cat, name, head, a, fname,
+                    vname, tname, show_gdb(g), have + (" (%s%s)" % (detail, extra) if detail else "")))
+                if cat in ("refused", "skipped"):
                     continue
                 notes[cat].append("# %s: %s %s (%s at %#x): %s [%s]: gdb %s, vtrace %s%s" % (
                     cat, LABEL, head, fname, a, vname, tname, show_gdb(g), have,
                     " (%s)" % detail if detail else ""))
         if all(hits.get(ik, 0) >= MAXHITS for ik in by_addr[a]) and a in bps:
             bps.pop(a).delete()   # enough hits here: let the command run free
+            for f in [f for f, users in entry_users.items() if users & set(by_addr[a])]:
+                entry_users[f] -= set(by_addr[a])
+                if not entry_users[f] and f in savers:
+                    savers.pop(f).delete()  # no instance left to read its entry values
     srv.close()
     out.close()
+    c["entry_saves"] = ENTRIES.hits
     for kind, lines in notes.items():
         for n in lines[:NOTES]:
             say(n)
