@@ -282,10 +282,15 @@ static int point_view(struct arg_ctx *x)
 		return x->view;
 	x->view_known = true;
 	x->view = -1;
-	if (!x->cd->inlined || !die_entry(&x->cd->fn, &entry) || entry != x->pc ||
-	    !dwarf_attr(&x->cd->fn, DW_AT_GNU_entry_view, &a) || dwarf_formudata(&a, &view) ||
-	    view > 0x7fffffff)
+	if (!die_entry(&x->cd->fn, &entry) || entry != x->pc)
 		return -1;
+	if (!x->cd->inlined) {
+		view = 0;	/* a function's first instruction is its first view */
+		x->views_first = true;
+	} else if (!dwarf_attr(&x->cd->fn, DW_AT_GNU_entry_view, &a) || dwarf_formudata(&a, &view) ||
+		   view > 0x7fffffff) {
+		return -1;
+	}
 	x->view = view;
 	x->jumped_to = true;	/* unless the code says otherwise */
 	n = dwarf_getscopes_die(&x->cd->fn, &scopes);
@@ -604,7 +609,9 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 	if (dwarf_attr_integrate(var, DW_AT_location, &attr)) {
 		char opname[40];
 
-		if (!loc_lookup(x->df, var, &attr, x->pc, point_view(x), x->jumped_to, &ops, &nops)) {
+		int view = point_view(x);	/* before reading what it finds out */
+
+		if (!loc_lookup(x->df, var, &attr, x->pc, view, x->jumped_to, x->views_first, &ops, &nops)) {
 			struct strbuf where = STRBUF_INIT;
 
 			loc_available(var, &where);

@@ -323,10 +323,12 @@ static bool is_constant(const Dwarf_Op *ops, size_t n)
  * probe fires at every arrival at pc, though, and a jump back to it (a
  * loop's head) arrives after those views, where a register may hold
  * something else: then only a constant is taken (jumped_to).  view < 0:
- * not known.  Returns 1 with *ops, 0 when nothing covers the point.
+ * not known.  At a function's own entry (views_first) the list's first
+ * entry that covers pc or is empty at it decides, as in gdb.  Returns 1
+ * with *ops, 0 when nothing covers the point.
  */
 int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
-	       bool jumped_to, Dwarf_Op **ops, size_t *nops)
+	       bool jumped_to, bool views_first, Dwarf_Op **ops, size_t *nops)
 {
 	Dwarf_Attribute va;
 	Dwarf_Addr base, start, end;
@@ -334,8 +336,23 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 	size_t len;
 	ptrdiff_t off = 0;
 	const unsigned char *vp = NULL, *vend = NULL;
-	int n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
+	int n;
 
+	if (views_first && !jumped_to) {
+		/*
+		 * A function's own entry: as gdb, the first entry that covers pc
+		 * or is empty at it (what holds "at the entry" before the first
+		 * statement), in list order.
+		 */
+		while ((off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len)) > 0)
+			if (len && ((start == pc && end == pc) || (start <= pc && pc < end))) {
+				*ops = expr;
+				*nops = len;
+				return 1;
+			}
+		return 0;
+	}
+	n = dwarf_getlocation_addr(attr, pc, ops, nops, 1);
 	if (n >= 1 && *nops)
 		return n;
 	if (view < 0 || !dwarf_attr_integrate(var, DW_AT_GNU_locviews, &va) || va.form != DW_FORM_sec_offset)

@@ -216,6 +216,13 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 			st[d - 2] = st[d - 3];
 			st[d - 3] = x;
 			break;
+		case FOP_SKIP:
+			i = op->arg - 1;	/* forward: the loop's i++ lands on op->arg */
+			break;
+		case FOP_BRA:
+			if (st[--d])
+				i = op->arg - 1;
+			break;
 		case FOP_ENTRY_REG: {
 			/* as vtrace's BPF: the saved registers of this frame, or unavailable */
 			const struct entry_rec *r = entry_find(entry_of(a));
