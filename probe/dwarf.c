@@ -208,7 +208,13 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 
 		in->addr = cd->addr;
 		in->inlined = cd->inlined;
-		in->func = die_func_name(&cd->fn);
+		in->die_offset = dwarf_dieoffset(&cd->fn);
+		/* C++: "market::Cart::add(int)", what a spec or gdb calls this overload */
+		in->func = dw_instance_name(df, &cd->fn, &cd->cu);
+		if (!in->func) {
+			rc = -ENOMEM;
+			goto done;
+		}
 		dw_instance_pc(&cd->fn, &entry);
 		in->func_offset = cd->addr - entry;
 		in->file_offset = file_offset(df, cd->addr);

@@ -534,7 +534,13 @@ static int value_as_piece(struct arg_ctx *x, Dwarf_Die *type, const struct spec_
 	Dwarf_Die t;
 	Dwarf_Word size = 0;
 
-	if ((l->base != FETCH_REG && l->base != FETCH_CONST && l->base != FETCH_EXPR) || die_peel(type, &t) ||
+	/*
+	 * A register holding the struct, as gdb reads it; a computed value
+	 * (DW_OP_stack_value) typed as a struct stays refused, as gdb does not
+	 * compose one either.
+	 */
+	if ((l->base != FETCH_REG && l->base != FETCH_CONST) || (l->base == FETCH_REG && l->offset) ||
+	    die_peel(type, &t) ||
 	    (!die_is_record(&t) && dwarf_tag(&t) != DW_TAG_array_type) || dwarf_aggregate_size(&t, &size) ||
 	    !size || size > 8)
 		return 0;

@@ -131,6 +131,7 @@ struct probe_instance {
 	char *src_file;
 	int src_line;
 	bool inlined;
+	uint64_t die_offset;	/* the DWARF DIE of the function copy (0: none) */
 	struct fetch_arg *args;
 	size_t nargs;
 };

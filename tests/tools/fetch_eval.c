@@ -687,6 +687,21 @@ static const char *scope_func(const struct probe_instance *in)
 
 		if (tag != (in->inlined ? DW_TAG_inlined_subroutine : DW_TAG_subprogram))
 			continue;
+		/*
+		 * Copies nested at one address (Cart::size and the vector::size
+		 * inlined into it) are instances of their own: one is gdb's scope
+		 * here, the innermost; the other's variables are its caller's.
+		 */
+		if (in->die_offset && dwarf_dieoffset(&path[i]) != in->die_offset)
+			continue;
+		if (in->die_offset && i != n - 1) {
+			bool deeper = false;
+
+			for (int k = i + 1; k < n; k++)
+				deeper = deeper || dwarf_tag(&path[k]) == DW_TAG_inlined_subroutine;
+			if (deeper)
+				break;	/* not the innermost: no scope of its own to compare */
+		}
 		if (dwarf_attr_integrate(&path[i], DW_AT_linkage_name, &at))
 			linkage = dwarf_formstring(&at);
 		if ((!fn || strcmp(fn, in->func)) && (!linkage || strcmp(linkage, in->func)))
