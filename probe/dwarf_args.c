@@ -889,6 +889,128 @@ static void list_scope_vars(struct arg_ctx *x, struct strbuf *sb)
 	}
 }
 
+static bool is_fn_tag(int tag)
+{
+	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+}
+
+/* What a DIE's children come from too: its abstract origin (inlined copies, concrete instances). */
+static bool origin_of(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+
+	return (dwarf_attr(die, DW_AT_abstract_origin, &a) || dwarf_attr(die, DW_AT_specification, &a)) &&
+	       dwarf_formref_die(&a, out);
+}
+
+/*
+ * name among the children of die or of its abstract origin: a variable
+ * (static locals such as __PRETTY_FUNCTION__ live in the abstract DIE) or
+ * an enumerator of an enum declared there (*enumerator set).
+ */
+static bool child_named(Dwarf_Die *die, const char *name, Dwarf_Die *out, bool *enumerator,
+			Dwarf_Die *enum_type)
+{
+	Dwarf_Die holders[2], child;
+	int nh = 0;
+
+	holders[nh++] = *die;
+	if (origin_of(die, &holders[1]))
+		nh++;
+	for (int h = 0; h < nh; h++) {
+		if (dwarf_child(&holders[h], &child))
+			continue;
+		do {
+			int tag = dwarf_tag(&child);
+			const char *n = dwarf_diename(&child);
+
+			if (tag == DW_TAG_variable && n && !strcmp(n, name) &&
+			    (dwarf_hasattr_integrate(&child, DW_AT_location) ||
+			     dwarf_hasattr_integrate(&child, DW_AT_const_value))) {
+				*out = child;
+				*enumerator = false;
+				return true;
+			}
+			if (tag == DW_TAG_enumeration_type) {
+				Dwarf_Die e;
+
+				if (dwarf_child(&child, &e))
+					continue;
+				do {
+					n = dwarf_diename(&e);
+					if (dwarf_tag(&e) == DW_TAG_enumerator && n && !strcmp(n, name)) {
+						*out = e;
+						*enum_type = child;
+						*enumerator = true;
+						return true;
+					}
+				} while (dwarf_siblingof(&e, &e) == 0);
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	return false;
+}
+
+/*
+ * A variable by name as the code at the point sees it: the scopes out to
+ * the innermost function (an inlined copy's own, never its caller's: a
+ * callee's `this` is not the caller's), then the namespaces and the unit
+ * (globals); then static locals and enumerators declared in those scopes.
+ * 0: *var a variable; 1: *var an enumerator; -ENOENT.
+ */
+static int find_var(struct arg_ctx *x, const char *name, Dwarf_Die *var, Dwarf_Die *enum_type)
+{
+	Dwarf_Die *seen = malloc(x->nscopes * sizeof(*seen));
+	int n = 0, fn = x->nscopes - 1, idx;
+	bool enumerator = false;
+
+	if (!seen)
+		return -ENOMEM;
+	for (int i = 0; i < x->nscopes; i++)
+		if (is_fn_tag(dwarf_tag(&x->scopes[i]))) {
+			fn = i;
+			break;
+		}
+	for (int i = 0; i < x->nscopes; i++) {
+		int tag = dwarf_tag(&x->scopes[i]);
+
+		if (i <= fn || (!is_fn_tag(tag) && tag != DW_TAG_lexical_block))
+			seen[n++] = x->scopes[i];
+	}
+	idx = dwarf_getscopevar(seen, n, name, 0, NULL, 0, 0, var);
+	free(seen);
+	if (idx >= 0)
+		return 0;
+	for (int i = 0; i <= fn && i < x->nscopes; i++)
+		if (child_named(&x->scopes[i], name, var, &enumerator, enum_type))
+			return enumerator ? 1 : 0;
+	return -ENOENT;
+}
+
+/* An enumerator as an arg: its value, typed as its enum. */
+static int enumerator_arg(Dwarf_Die *e, Dwarf_Die *type, const struct spec_arg *sa, struct fetch_arg *a,
+			  struct spec_error *err)
+{
+	Dwarf_Attribute at, enc;
+	Dwarf_Sword v;
+	Dwarf_Word u, encoding = DW_ATE_signed;
+	Dwarf_Die under;
+	bool is_unsigned;
+
+	if (sa->nsteps)
+		return spec_fail(err, sa->steps[0].col, 1, "'%s' is an enumerator: it has no fields", sa->var);
+	/* a data2 0x8000 is 32768 in an unsigned enum: signedness is the underlying type's */
+	if (die_type(type, &under) && !die_peel(&under, &under) && dwarf_attr(&under, DW_AT_encoding, &enc))
+		dwarf_formudata(&enc, &encoding);
+	is_unsigned = encoding == DW_ATE_unsigned || encoding == DW_ATE_unsigned_char;
+	if (!dwarf_attr(e, DW_AT_const_value, &at) ||
+	    (is_unsigned ? dwarf_formudata(&at, &u) : dwarf_formsdata(&at, &v)))
+		return spec_fail(err, sa->col, sa->len, "enumerator '%s' has no value in the debug info", sa->var);
+	a->base = FETCH_CONST;
+	a->value = is_unsigned ? (uint64_t)u : (uint64_t)v;
+	return set_final(a, type, sa, err) ?: apply_type(a, sa, err);
+}
+
 int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_error *err)
 {
 	const struct spec *s = x->spec;
@@ -971,9 +1093,16 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 			break;
 		}
 		case EXPR_VAR: {
-			Dwarf_Die var;
-			int idx = dwarf_getscopevar(x->scopes, x->nscopes, sa->var, 0, NULL, 0, 0, &var);
+			Dwarf_Die var, enum_type;
+			int idx = find_var(x, sa->var, &var, &enum_type);
 
+			if (idx == -ENOMEM)
+				return idx;
+			if (idx == 1) {
+				/* an enumerator declared in the function: a constant of its type */
+				rc = enumerator_arg(&var, &enum_type, sa, &a, err);
+				break;
+			}
 			if (idx < 0) {
 				struct strbuf names = STRBUF_INIT;
 
