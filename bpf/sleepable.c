@@ -69,7 +69,10 @@ void emit_user_copy(struct insn_buf *b, const struct wrapper *w, bool str)
 /*
  * The thread's sample, made at its first hit.  Not the per-CPU one: this
  * program may sleep in a read, and another thread hitting a probe on this
- * CPU meanwhile would fill that one under it.
+ * CPU meanwhile would fill that one under it.  The kernel gives kprobe-type
+ * programs the recursion-safe task_storage_get: it makes no new sample
+ * while another program on this CPU is inside a task-storage call (a first
+ * hit that sleeps allocating its sample); the event is then counted lost.
  */
 void emit_task_scratch(struct insn_buf *b, const struct wrapper *w)
 {

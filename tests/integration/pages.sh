@@ -8,7 +8,7 @@
 # Values are compared with what the target printed after the calls.
 . "$(dirname "$0")/../lib.sh"
 
-# spec PROGRAM FILE BINARY POINT ARGS [BODY]: a spec program that records every hit
+# spec PROGRAM BINARY "POINT ARGS" [DECLARATIONS [BODY]]: a program that records every hit
 spec() {
 	cat > "$1" <<PROG
 #include <vtrace.h>
