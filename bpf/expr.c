@@ -67,6 +67,29 @@ static int emit_entry_reg(struct insn_buf *b, const struct wrapper *w, const str
  * A computed location: DWARF's stack machine on the BPF stack, the result
  * left in r3.  A deref that faults pushes 0 (and marks the arg).
  */
+/*
+ * DWARF divides signed, BPF (before cpu v4) unsigned: divide the
+ * magnitudes, then give the result its sign: the operands' signs make the
+ * quotient's, the dividend's is the remainder's (as C and gdb).  The two
+ * entries on top of the stack at depth d become one.
+ */
+static void signed_divmod(struct insn_buf *b, int d, bool div)
+{
+	emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
+	emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
+	emit(b, MOV64_REG(BPF_REG_4, BPF_REG_1));
+	if (div)
+		emit(b, ALU64_REG(BPF_XOR, BPF_REG_4, BPF_REG_2));
+	emit(b, JMP_IMM(BPF_JSGE, BPF_REG_1, 0, 1));
+	emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
+	emit(b, JMP_IMM(BPF_JSGE, BPF_REG_2, 0, 1));
+	emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_2, 0, 0, 0));
+	emit(b, ALU64_REG(div ? BPF_DIV : BPF_MOD, BPF_REG_1, BPF_REG_2));
+	emit(b, JMP_IMM(BPF_JSGE, BPF_REG_4, 0, 1));
+	emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
+	emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
+}
+
 int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_arg *a, size_t idx,
 	      size_t *nreads)
 {
@@ -220,38 +243,8 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 				return -EINVAL;
 			break;
 		case FOP_SMOD:
-			/* the remainder of the magnitudes, with the dividend's sign (as C and gdb) */
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
-			emit(b, MOV64_REG(BPF_REG_4, BPF_REG_1));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_1, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_2, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_2, 0, 0, 0));
-			emit(b, ALU64_REG(BPF_MOD, BPF_REG_1, BPF_REG_2));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_4, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
-			d--;
-			break;
 		case FOP_DIV:
-			/*
-			 * DWARF divides signed, BPF (before cpu v4) unsigned: divide
-			 * the magnitudes, then give the quotient the sign the
-			 * operands' signs make.
-			 */
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(d - 2)));
-			emit(b, LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, FP_EXPR(d - 1)));
-			emit(b, MOV64_REG(BPF_REG_4, BPF_REG_1));
-			emit(b, ALU64_REG(BPF_XOR, BPF_REG_4, BPF_REG_2));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_1, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_2, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_2, 0, 0, 0));
-			emit(b, ALU64_REG(BPF_DIV, BPF_REG_1, BPF_REG_2));
-			emit(b, JMP_IMM(BPF_JSGE, BPF_REG_4, 0, 1));
-			emit(b, INSN(BPF_ALU64 | BPF_NEG, BPF_REG_1, 0, 0, 0));
-			emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, FP_EXPR(d - 2)));
+			signed_divmod(b, d, op->kind == FOP_DIV);
 			d--;
 			break;
 		default:	/* binary: the two on top, the result in their place */

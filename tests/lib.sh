@@ -64,3 +64,14 @@ wait_for() {
 	done
 	return 0
 }
+
+# spec_program FILE "SPEC": a spec program that records every hit with all its args
+spec_program() {
+	cat > "$1" <<EOF2
+#define SEC(NAME) __attribute__((section(NAME), used))
+struct pt_regs;
+SEC("$2")
+int prog(struct pt_regs *ctx, int err) { return 1; }
+char _license[] SEC("license") = "GPL";
+EOF2
+}

@@ -11,13 +11,7 @@ entry_line=$(grep -n 'vtrace: ENTRY_LINE' "$SRC" | cut -d: -f1)
 late_line=$(grep -n 'vtrace: LATE_LINE' "$SRC" | cut -d: -f1)
 
 spec_prog() {
-	cat > "$T/p.c" <<EOF
-#define SEC(NAME) __attribute__((section(NAME), used))
-struct pt_regs;
-SEC("exec=$1;ev=$2")
-int prog(struct pt_regs *ctx, int err) { return 1; }
-char _license[] SEC("license") = "GPL";
-EOF
+	spec_program "$T/p.c" "exec=$1;ev=$2"
 }
 
 for v in gcc-O2 clang-O2 gcc-O0 clang-O0; do

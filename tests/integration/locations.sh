@@ -10,13 +10,7 @@
 record() {
 	name=$1 bin=$2 spec=$3
 	shift 3
-	cat > "$T/$name.c" <<EOF
-#define SEC(NAME) __attribute__((section(NAME), used))
-struct pt_regs;
-SEC("$spec")
-int prog(struct pt_regs *ctx, int err) { return 1; }
-char _license[] SEC("license") = "GPL";
-EOF
+	spec_program "$T/$name.c" "$spec"
 	"$VTRACE" record -e "$T/$name.c" -- "$bin" "$@" > "$T/$name.out" 2> "$T/$name.err"
 	echo $? > "$T/$name.rc"
 	sed -n 's/.* ev: //p' "$T/$name.out" > "$T/$name.got"
