@@ -60,10 +60,10 @@ static struct vt_program *find_program(const struct bpf_program *prog)
 	return NULL;
 }
 
-/* Could its user reads fault pages in?  Only the slow path reads memory. */
-static bool spec_sleepable(const struct session *s, const struct vt_program *p)
+/* Does its prologue read user memory (a sleepable read pages it in)?  A fast one reads none. */
+static bool reads_user(const struct vt_program *p)
 {
-	return s->ur.sleepable && p->res.target == TARGET_USER &&
+	return p->spec && p->res.target == TARGET_USER &&
 	       !prologue_is_fast(p->res.insts, p->res.ninsts);
 }
 
@@ -88,7 +88,7 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		.lost_fd = loading->lost_fd,
 		.pids_fd = loading->filter ? loading->pids_fd : -1,
 		.entry_fd = loading->entry.map_fd,
-		.sleepable = spec_sleepable(loading, p),
+		.sleepable = loading->ur.sleepable && reads_user(p),
 		.task_scratch_fd = loading->ur.scratch_fd,
 		.str_kfunc = loading->ur.str_kfunc,
 	};
@@ -100,8 +100,8 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 
 		err = prologue_emit(&b, &w, &bad);
 		if (err == -EINVAL) {
-			pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src, name,
-			       p->spec->nargs > bad ? p->spec->args[bad].text : "?",
+			pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src,
+			       name, p->spec->nargs > bad ? p->spec->args[bad].text : "?",
 			       p->res.target == TARGET_USER ? "user" : "kernel");
 			insn_buf_free(&b);
 			return err;
@@ -112,10 +112,12 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		insn_buf_free(&b);
 		if (err || !w.sleepable)
 			break;
-		err = sleepable_try(p->obj->path, name, p->rw.insns, p->rw.cnt, opts, why, sizeof(why));
+		err = sleepable_try(p->obj->path, name, p->rw.insns, p->rw.cnt, opts, why,
+				    sizeof(why));
 		if (!err) {
 			opts->prog_flags |= BPF_F_SLEEPABLE;
-			pr_debug("%s: program '%s' is sleepable: its reads fault pages in", p->obj->src, name);
+			pr_debug("%s: program '%s' is sleepable: its reads fault pages in",
+				 p->obj->src, name);
 			break;
 		}
 		pr_debug("%s: program '%s' cannot be sleepable (%s); user memory that is not paged in "
@@ -633,9 +635,7 @@ static int create_maps(struct session *s)
 		__u32 value = 0;
 
 		for (size_t i = 0; i < s->nprogs; i++)
-			if (s->progs[i]->spec && s->progs[i]->res.target == TARGET_USER &&
-			    !prologue_is_fast(s->progs[i]->res.insts, s->progs[i]->res.ninsts) &&
-			    s->progs[i]->layout.total > value)
+			if (reads_user(s->progs[i]) && s->progs[i]->layout.total > value)
 				value = s->progs[i]->layout.total;
 		if (value) {
 			user_reads_setup(&s->ur, value);
