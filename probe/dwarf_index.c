@@ -30,17 +30,59 @@ struct builder {
 	int err;
 };
 
-/*
- * Names are looked up by hash: sorting tens of thousands of instances by
- * strcmp() costs more than the walk that found them (the strings are
- * spread over the whole of .debug_str).  FNV-1a.
- */
-static uint64_t name_hash(const char *s)
+bool dw_is_ident_char(char c)
 {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * Past an operator function's symbol at p ("operator+=", "operator()",
+ * "operator<<"), or p when p names no operator.  Longest symbol first:
+ * the '<' of "operator-<int>" opens template arguments, that of
+ * "operator<" does not.
+ */
+const char *dw_skip_operator(const char *p)
+{
+	static const char *const ops[] = {
+		"->*", "<<=", ">>=", "<=>", "()", "[]", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=",
+		"&&", "||", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "+", "-", "*", "/", "%", "^",
+		"&", "|", "~", "!", "=", "<", ">", ",",
+	};
+	const char *q = p + 8;
+
+	if (strncmp(p, "operator", 8) || dw_is_ident_char(p[8]))
+		return p;
+	while (*q == ' ')
+		q++;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(*ops); i++)
+		if (!strncmp(q, ops[i], strlen(ops[i])))
+			return q + strlen(ops[i]);
+	return p + 8;	/* new, delete, a conversion: words, not symbols */
+}
+
+/*
+ * How much of a DIE's name is its name without template arguments:
+ * "scaled" of "scaled<int>", "vector" of "vector<int, std::allocator<int> >",
+ * as gdb's break matches a name written without them.
+ */
+size_t dw_name_base_len(const char *name)
+{
+	const char *p = strchr(dw_skip_operator(name), '<');
+
+	if (!p)
+		return strlen(name);
+	while (p > name && p[-1] == ' ')
+		p--;
+	return p - name;
+}
+
+static uint64_t base_hash(const char *name)
+{
+	size_t n = dw_name_base_len(name);
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3ULL;
 	return h;
 }
 
@@ -61,7 +103,7 @@ static int add_fn(struct builder *b, Dwarf_Die *die, bool inlined)
 		ix->fns = nv;
 		b->cap = ncap;
 	}
-	ix->fns[ix->nfns++] = (struct dw_fn){ *die, name, entry, name_hash(name), inlined };
+	ix->fns[ix->nfns++] = (struct dw_fn){ *die, name, entry, base_hash(name), inlined, b->cxx };
 	return 0;
 }
 
@@ -125,6 +167,11 @@ static void walk(struct builder *b, Dwarf_Die *parent, size_t parent_node, int d
 			if (b->cxx)
 				break;
 			continue;	/* to the next sibling */
+		case DW_TAG_enumeration_type:
+			/* a node (for its scope's name in parameter lists), with nothing to walk into */
+			if (b->cxx && add_node(b, &child, parent_node) == DW_NO_NODE)
+				return;
+			continue;
 		case DW_TAG_lexical_block:
 		case DW_TAG_namespace:
 		case DW_TAG_module:
@@ -143,7 +190,7 @@ static void walk(struct builder *b, Dwarf_Die *parent, size_t parent_node, int d
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
 
-static bool lang_cxx(Dwarf_Die *cu)
+bool dw_lang_cxx(Dwarf_Die *cu)
 {
 	int lang = dwarf_srclang(cu);
 
@@ -165,7 +212,7 @@ static int walk_units(struct builder *b, Dwarf *dbg)
 
 		if (type == DW_UT_type || type == DW_UT_split_type)
 			continue;	/* type units describe types only */
-		b->cxx = lang_cxx(root);
+		b->cxx = dw_lang_cxx(root);
 		walk(b, root, add_node(b, root, DW_NO_NODE), 0);
 		if (b->err)
 			return b->err;
@@ -335,13 +382,33 @@ static size_t hash_lower_bound(const struct dw_index *ix, uint64_t h)
 int dw_index_each_named(const struct dw_index *ix, const char *name,
 			int (*cb)(const struct dw_fn *fn, void *arg), void *arg)
 {
-	uint64_t h = name_hash(name);
+	uint64_t h = base_hash(name);
 
 	for (size_t i = hash_lower_bound(ix, h); i < ix->nfns && ix->fns[ix->by_name[i]].hash == h; i++) {
 		const struct dw_fn *fn = &ix->fns[ix->by_name[i]];
 		int rc;
 
 		if (strcmp(fn->name, name))
+			continue;	/* another name with that hash */
+		rc = cb(fn, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int dw_index_each_based(const struct dw_index *ix, const char *base, size_t len,
+			int (*cb)(const struct dw_fn *fn, void *arg), void *arg)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)base[i]) * 0x100000001b3ULL;
+	for (size_t i = hash_lower_bound(ix, h); i < ix->nfns && ix->fns[ix->by_name[i]].hash == h; i++) {
+		const struct dw_fn *fn = &ix->fns[ix->by_name[i]];
+		int rc;
+
+		if (dw_name_base_len(fn->name) != len || memcmp(fn->name, base, len))
 			continue;	/* another name with that hash */
 		rc = cb(fn, arg);
 		if (rc)
@@ -459,6 +526,16 @@ static int push_parents(const struct dw_index *ix, size_t node, struct scopes *s
 	for (size_t p = ix->nodes[node].parent; !rc && p != DW_NO_NODE; p = ix->nodes[p].parent)
 		rc = push(s, &ix->nodes[p].die);
 	return rc;
+}
+
+bool dw_index_parent(const struct dw_index *ix, Dwarf_Die *die, Dwarf_Die *parent)
+{
+	size_t node = node_of(ix, die);
+
+	if (node == DW_NO_NODE || ix->nodes[node].parent == DW_NO_NODE)
+		return false;
+	*parent = ix->nodes[ix->nodes[node].parent].die;
+	return true;
 }
 
 int dw_index_die_scopes(const struct dw_index *ix, Dwarf_Die *die, Dwarf_Die **scopes)

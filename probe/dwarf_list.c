@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <gelf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,28 @@ struct names {
 	const char *glob;
 };
 
+/* "market::Cart::add(int)" matches 'Cart::add*' too: a glob over any "::" suffix, as specs match. */
+static bool glob_matches(const char *glob, const char *name)
+{
+	int depth = 0;
+
+	if (!glob || !fnmatch(glob, name, 0))
+		return true;
+	for (const char *p = name; *p && !(depth == 0 && *p == '('); p++) {
+		depth += *p == '<' ? 1 : *p == '>' && depth ? -1 : 0;
+		if (!depth && p[0] == ':' && p[1] == ':' && !fnmatch(glob, p + 2, 0))
+			return true;
+	}
+	return false;
+}
+
 static int add_name(struct names *ns, const char *name, size_t len)
 {
 	char *s = strndup(name, len), **nv;
 
 	if (!s)
 		return -ENOMEM;
-	if (ns->glob && fnmatch(ns->glob, s, 0)) {
+	if (!glob_matches(ns->glob, s)) {
 		free(s);
 		return 0;
 	}
@@ -45,15 +61,96 @@ static int add_name(struct names *ns, const char *name, size_t len)
 	return 0;
 }
 
-static int add_dwarf_name(const char *name, void *arg)
+/* Does a spec take name as its point, whole?  A listing shows only names it can be asked for. */
+static bool spec_takes(const char *name)
 {
-	return add_name(arg, name, strlen(name));
+	struct spec s;
+	struct spec_error e;
+	char *text;
+	bool ok;
+
+	if (asprintf(&text, "e=%s", name) < 0)
+		return false;
+	ok = !spec_parse(text, &s, &e);
+	if (ok) {
+		ok = s.point == POINT_FUNC && s.func && !strcmp(s.func, name) && !s.nargs && !s.has_offset &&
+		     !s.has_relline && !s.ret && !s.file;
+		spec_free(&s);
+	}
+	free(text);
+	return ok;
+}
+
+struct decl_of {
+	Dwarf_Die decl;
+	size_t fn;
+};
+
+static int cmp_decl(const void *a, const void *b)
+{
+	const struct decl_of *x = a, *y = b;
+
+	if (x->decl.addr != y->decl.addr)
+		return x->decl.addr < y->decl.addr ? -1 : 1;
+	return (x->fn > y->fn) - (x->fn < y->fn);
+}
+
+/*
+ * C++ functions, each overload once: the name gdb's info functions
+ * gives it (from its declaration's scopes and parameter types), or its
+ * mangled name where a spec cannot spell that (operator+=, a name whose
+ * template arguments hold a space).
+ */
+static int add_cxx_names(const struct dw_index *ix, struct names *ns)
+{
+	struct decl_of *decls = malloc((ix->nfns + 1) * sizeof(*decls));
+	size_t n = 0;
+	int rc = 0;
+
+	if (!decls)
+		return -ENOMEM;
+	for (size_t i = 0; i < ix->nfns; i++) {
+		if (!ix->fns[i].cxx)
+			continue;
+		dw_fn_decl((Dwarf_Die *)&ix->fns[i].die, &decls[n].decl);
+		decls[n++].fn = i;
+	}
+	qsort(decls, n, sizeof(*decls), cmp_decl);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *mangled = NULL;
+		char *name;
+
+		if (i && decls[i].decl.addr == decls[i - 1].decl.addr)
+			continue;
+		name = dw_fn_display_name(ix, &decls[i].decl, true);
+		if (!name) {
+			rc = -ENOMEM;
+			break;
+		}
+		/* gcc names a constructor's copies (C1, C2), not its declaration */
+		for (size_t k = i; !mangled && k < n && decls[k].decl.addr == decls[i].decl.addr; k++)
+			mangled = dw_fn_linkage_name((Dwarf_Die *)&ix->fns[decls[k].fn].die);
+		if (glob_matches(ns->glob, name)) {
+			struct names all = { .v = ns->v, .n = ns->n };
+
+			/* the glob chose by the demangled name; the mangled one is only its spelling */
+			rc = spec_takes(name) || !mangled ? add_name(&all, name, strlen(name)) :
+			     add_name(&all, mangled, strlen(mangled));
+			ns->v = all.v;
+			ns->n = all.n;
+		}
+		free(name);
+	}
+	free(decls);
+	return rc;
 }
 
 /*
  * Each name a probe can be put on once: every function with code (or
- * inlined copies) in the DWARF, and the ELF symbols naming one of them
- * (malloc for __libc_malloc, fopen for fopen@@GLIBC_2.2.5).
+ * inlined copies) in the DWARF, C++ ones by their qualified names and
+ * parameters, and the ELF symbols naming one of them (malloc for
+ * __libc_malloc, fopen for fopen@@GLIBC_2.2.5; not a C++ function's
+ * mangled name, which its DWARF name already lists).
  */
 int dwarf_list_funcs(struct dwarf_file *df, const char *glob, struct strbuf *out)
 {
@@ -61,10 +158,34 @@ int dwarf_list_funcs(struct dwarf_file *df, const char *glob, struct strbuf *out
 	struct names ns = { .glob = glob };
 	int rc = dw_index_get(df, &ix);
 
+	/* C names once per run of copies (the list is made unique at the end anyway) */
+	for (size_t i = 0, last = SIZE_MAX; !rc && i < ix->nfns; i++) {
+		const struct dw_fn *fn = &ix->fns[ix->by_name[i]];
+
+		if (fn->cxx || (last != SIZE_MAX && ix->fns[last].hash == fn->hash &&
+				!strcmp(ix->fns[last].name, fn->name)))
+			continue;
+		last = ix->by_name[i];
+		rc = add_name(&ns, fn->name, strlen(fn->name));
+	}
 	if (!rc)
-		rc = dw_index_each_name(ix, add_dwarf_name, &ns);
-	for (size_t i = 0; !rc && i < ix->nsyms; i++)
-		rc = add_name(&ns, ix->syms[i].name, ix->syms[i].len);
+		rc = add_cxx_names(ix, &ns);
+	for (size_t i = 0; !rc && i < ix->nsyms; i++) {
+		const struct dw_sym *sym = &ix->syms[i];
+		size_t at, m = dw_index_at(ix, sym->addr, &at);
+		bool listed = false;
+
+		/* a C++ function's mangled name, or its plain one (main), is listed as its DWARF says */
+		for (size_t k = 0; k < m; k++) {
+			const struct dw_fn *fn = &ix->fns[ix->by_entry[at + k]];
+
+			listed = listed || (fn->cxx && (!strncmp(sym->name, "_Z", 2) ||
+							(strlen(fn->name) == sym->len &&
+							 !strncmp(fn->name, sym->name, sym->len))));
+		}
+		if (!listed)
+			rc = add_name(&ns, sym->name, sym->len);
+	}
 	if (!rc)
 		qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str);
 	for (size_t i = 0; i < ns.n; i++)
@@ -176,11 +297,11 @@ int dwarf_list_vars(struct dwarf_file *df, const struct spec *s, struct strbuf *
 	for (size_t i = 0; !rc && i < c.n; i++) {
 		struct arg_ctx x = { .df = df, .spec = s, .pc = c.v[i].addr, .cd = &c.v[i] };
 		struct vars_list vl = { out };
-		char *fname = die_func_name(&c.v[i].fn);
+		char *fname = dw_instance_name(df, &c.v[i].fn, &c.v[i].cu);
 		Dwarf_Addr entry = c.v[i].addr;
 
 		dw_instance_pc(&c.v[i].fn, &entry);
-		strbuf_addf(out, "%s+%llu at 0x%llx%s:\n", fname, (unsigned long long)(c.v[i].addr - entry),
+		strbuf_addf(out, "%s+%llu at 0x%llx%s:\n", fname ? fname : "?", (unsigned long long)(c.v[i].addr - entry),
 			    (unsigned long long)c.v[i].addr, c.v[i].inlined ? " (inlined)" : "");
 		free(fname);
 		x.nscopes = dw_scopes_in(df, &c.v[i], &x.scopes);

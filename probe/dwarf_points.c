@@ -13,6 +13,7 @@
 #include <elfutils/libdw.h>
 
 #include "probe/dwarf_index.h"
+#include "lib/strbuf.h"
 #include "probe/dwarf_int.h"
 
 /*
@@ -89,8 +90,9 @@ static bool needs_prologue_skip(Dwarf_Die *fn)
 
 		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
 			continue;
+		/* a stack slot, or one holding the address of a class passed by invisible reference */
 		fbreg = dwarf_attr(&child, DW_AT_location, &attr) && attr.form != DW_FORM_sec_offset &&
-			attr.form != DW_FORM_loclistx && !dwarf_getlocation(&attr, &ops, &n) && n == 1 &&
+			attr.form != DW_FORM_loclistx && !dwarf_getlocation(&attr, &ops, &n) && n >= 1 &&
 			ops[0].atom == DW_OP_fbreg;
 		if (fbreg && reg_frame)
 			return true;
@@ -222,24 +224,100 @@ static int add_instance(const struct dw_fn *fn, void *arg)
 	return cand_add(fs->out, &die, &cu, fn->entry, fn->inlined);
 }
 
+struct name_search {
+	struct func_search *fs;
+	const struct dw_index *ix;
+	const struct cxx_name *want;
+	struct strbuf *overloads;	/* when set, collects the names matched ignoring parameters */
+};
+
+/* Is name one of the ", "-separated items of list? */
+static bool list_has(const struct strbuf *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list->len ? list->buf : NULL; p; p = strstr(p, ", "), p = p ? p + 2 : NULL)
+		if (!strncmp(p, name, len) && (!p[len] || !strncmp(p + len, ", ", 2)))
+			return true;
+	return false;
+}
+
+static int add_matching(const struct dw_fn *fn, void *arg)
+{
+	struct name_search *ns = arg;
+	int m = cxx_name_matches(ns->ix, fn, ns->want, ns->overloads != NULL);
+	char *name;
+
+	if (m <= 0)
+		return m;
+	if (!ns->overloads)
+		return add_instance(fn, ns->fs);
+	name = dw_fn_display_name(ns->ix, (Dwarf_Die *)&fn->die, fn->cxx);
+	if (!name)
+		return -ENOMEM;
+	/* each overload once, however many copies it has */
+	if (!list_has(ns->overloads, name))
+		strbuf_addf(ns->overloads, "%s%s", ns->overloads->len ? ", " : "", name);
+	free(name);
+	return 0;
+}
+
+/* C++ names: the candidates sharing the name's last part, then the whole name compared. */
+static int each_matching(struct name_search *ns)
+{
+	const struct cxx_name *want = ns->want;
+	int rc = 0;
+
+	if (want->mangled) {
+		/* rare enough to look at every C++ function once */
+		for (size_t i = 0; !rc && i < ns->ix->nfns; i++)
+			if (ns->ix->fns[i].cxx)
+				rc = add_matching(&ns->ix->fns[i], ns);
+		return rc;
+	}
+	return dw_index_each_based(ns->ix, want->comp[want->ncomps - 1],
+				   dw_name_base_len(want->comp[want->ncomps - 1]), add_matching, ns);
+}
+
 /*
  * Every instance of fs->spec->func, from the index: the DWARF copies so
  * named (out-of-line, clones, inlined), then the out-of-line functions
  * that an ELF symbol of that name enters (an alias names the function at
- * its address, not its inlined copies, as gdb's break ALIAS).
+ * its address, not its inlined copies, as gdb's break ALIAS).  A C++ name
+ * is matched as gdb's break matches it (dwarf_names.c): by its scopes
+ * ("Cart::add" is market::Cart::add), its template arguments where given,
+ * its parameter types where given, or its mangled name.
  */
 int dw_find_func(struct func_search *fs)
 {
 	const struct dw_index *ix;
+	struct cxx_name want;
 	size_t first, n;
 	int rc;
 
 	rc = dw_index_get(fs->df, &ix);
 	if (rc)
 		return rc;
-	rc = dw_index_each_named(ix, fs->spec->func, add_instance, fs);
-	if (rc)
+	rc = cxx_name_parse(fs->spec->func, &want);
+	if (rc == -ENOMEM)
 		return rc;
+	if (!rc && !cxx_name_is_plain(&want)) {
+		struct name_search ns = { fs, ix, &want, NULL };
+		bool mangled = want.mangled;
+
+		rc = each_matching(&ns);
+		cxx_name_free(&want);
+		/* a mangled name is an ELF symbol's too */
+		if (rc || !mangled)
+			return rc;
+	} else {
+		if (!rc)
+			cxx_name_free(&want);
+		/* a plain name: every function so named, and "scaled" is scaled<int> too */
+		rc = dw_index_each_based(ix, fs->spec->func, strlen(fs->spec->func), add_instance, fs);
+		if (rc)
+			return rc;
+	}
 	n = dw_index_syms(ix, fs->spec->func, &first);
 	for (size_t i = 0; i < n; i++) {
 		size_t at, m = dw_index_at(ix, ix->syms[first + i].addr, &at);
@@ -251,6 +329,30 @@ int dw_find_func(struct func_search *fs)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The overloads a name with a parameter list (or a mangled name's
+ * function) could have meant, for the error that says none matched:
+ * "market::Cart::add(int), market::Cart::add(market::Item const&)".
+ */
+static int overloads_of(struct func_search *fs, struct strbuf *out)
+{
+	const struct dw_index *ix;
+	struct cxx_name want;
+	int rc = dw_index_get(fs->df, &ix);
+
+	if (rc)
+		return rc;
+	if (cxx_name_parse(fs->spec->func, &want))
+		return 0;
+	if (want.has_params) {
+		struct name_search ns = { fs, ix, &want, out };
+
+		rc = each_matching(&ns);
+	}
+	cxx_name_free(&want);
+	return rc;
 }
 
 void dw_for_each_cu(struct dwarf_file *df, void (*cb)(Dwarf_Die *cu, void *arg), void *arg)
@@ -483,6 +585,8 @@ int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidate
 	if (fs.err)
 		return fs.err;
 	if (!c->n) {
+		struct strbuf overloads = STRBUF_INIT;
+
 		err->col = s->func_col;
 		err->len = strlen(s->func);
 		if (fs.found_abstract)
@@ -490,10 +594,14 @@ int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidate
 				 s->ret ? "%return needs an out-of-line copy (probe a line before its end instead)" :
 				 s->has_offset ? "+OFF needs an out-of-line copy (use %s:RELLINE)" :
 				 "set inlines=yes to probe its inlined copies");
+		else if (!overloads_of(&fs, &overloads) && overloads.len)
+			snprintf(err->msg, sizeof(err->msg), "no overload '%s' in %s; there %s %s", s->func,
+				 df->path, strchr(overloads.buf, ',') ? "are" : "is", overloads.buf);
 		else
 			snprintf(err->msg, sizeof(err->msg), "no function '%s'%s%s in %s's debug info (see "
 				 "vtrace probe --funcs -x %s)", s->func, s->file ? " in " : "",
 				 s->file ? s->file : "", df->path, df->path);
+		strbuf_release(&overloads);
 		return -ENOENT;
 	}
 

@@ -248,7 +248,8 @@ static int parse_point(struct spec *s, const char *text, int start, int end, str
 	}
 	if (*p)
 		rc = spec_fail(err, start + (p - pt), strlen(p), "unexpected '%s' after the probe point", p);
-	else if (s->point == POINT_FUNC && !ident_len(s->func))
+	else if (s->point == POINT_FUNC && !ident_len(s->func) && !(s->func[0] == '~' && ident_len(s->func + 1)) &&
+		 strncmp(s->func, "(anonymous namespace)::", 23))	/* a destructor; what gdb names so */
 		rc = spec_fail(err, s->func_col, strlen(s->func), "'%s' is not a function name", s->func);
 out:
 	free(pt);

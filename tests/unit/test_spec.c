@@ -53,6 +53,11 @@ int main(void)
 	      "a parameter list is part of the name");
 	CHECK_INT(parse("exec=./shop;d=Cart::~Cart%return"), 0, "a destructor");
 	CHECK(!strcmp(s.func, "Cart::~Cart") && s.ret, "'~' and %return");
+	CHECK_INT(parse("exec=./names;t=(anonymous namespace)::tally(market::Cart const&) c"), 0,
+		  "an anonymous namespace, as gdb spells it");
+	CHECK(!strcmp(s.func, "(anonymous namespace)::tally(market::Cart const&)") && s.nargs == 1,
+	      "'(anonymous namespace)' is part of the name");
+	bad("exec=./names;t=(tally)", 15, "'(tally)' is not a function name", "other parentheses do not start a name");
 
 	CHECK_INT(parse("lock_page=__lock_page page->flags"), 0, "perf's kernel style");
 	CHECK(!s.exec && !s.module && s.inlines, "defaults: kernel, inlines on");
