@@ -15,6 +15,9 @@
  * (fault); gdb, reading through ptrace, faults the page in.  A sleepable
  * uprobe program can fault too: it reads with bpf_copy_from_user() (5.10;
  * sleepable uprobes since 5.19) and bpf_copy_from_user_str() (a kfunc, 6.12).
+ * Only from 6.10 on does a uprobe run its programs before it takes a
+ * per-CPU lock (features.c): earlier a program sleeping in a read would
+ * keep every other uprobe hit on its CPU waiting for the page.
  *
  * A sleepable program may sleep in the middle of a fetch, on the CPU it
  * started on (uprobe programs run with migration disabled, not
