@@ -13,8 +13,6 @@
 #include "lib/error.h"
 #include "probe/elf.h"
 
-#define KFUNC_CALL(id) INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, id)
-
 void user_reads_init(struct user_reads *ur)
 {
 	memset(ur, 0, sizeof(*ur));
@@ -31,6 +29,7 @@ void user_reads_close(struct user_reads *ur)
 /* Task storage needs BTF for its key and value: an int, and size bytes. */
 static int task_scratch_create(uint32_t size)
 {
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
 	struct btf *btf = btf__new_empty();
 	int key, byte, value, fd, err;
 
@@ -44,12 +43,10 @@ static int task_scratch_create(uint32_t size)
 		btf__free(btf);
 		return err;
 	}
-	{
-		LIBBPF_OPTS(bpf_map_create_opts, opts, .btf_fd = btf__fd(btf), .btf_key_type_id = key,
-			    .btf_value_type_id = value, .map_flags = BPF_F_NO_PREALLOC);
-
-		fd = bpf_map_create(BPF_MAP_TYPE_TASK_STORAGE, "vtrace_tscratch", 4, size, 0, &opts);
-	}
+	opts.btf_fd = btf__fd(btf);
+	opts.btf_key_type_id = key;
+	opts.btf_value_type_id = value;
+	fd = bpf_map_create(BPF_MAP_TYPE_TASK_STORAGE, "vtrace_tscratch", 4, size, 0, &opts);
 	err = fd < 0 ? -errno : 0;
 	btf__free(btf);		/* the map keeps its own reference to the BTF */
 	return err ? err : fd;

@@ -36,6 +36,10 @@ struct user_reads {
 /* BPF_F_PAD_ZEROS (uapi since 6.12): a failed read leaves the buffer zeroed, as the helpers do. */
 #define VTRACE_F_PAD_ZEROS 1
 
+/* A call of the vmlinux kfunc whose BTF id is id (bpf/insn.h's shape). */
+#define KFUNC_CALL(id) \
+	((struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = (id) })
+
 /* Set (not empty, not "0") in the environment: the probe-read helpers, as before. */
 #define VTRACE_NO_SLEEPABLE_ENV "VTRACE_NO_SLEEPABLE"
 

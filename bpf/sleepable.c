@@ -8,8 +8,6 @@
 #include "bpf/features.h"
 #include "bpf/insn.h"
 
-#define KFUNC_CALL(id) INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, id)
-
 /* A one-byte read at r3 into fp + FP_TOUCH: faults its page in; the result does not count. */
 static void touch(struct insn_buf *b)
 {
