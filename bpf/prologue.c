@@ -457,11 +457,6 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 		if (w->sleepable)
 			emit(b, MOV64_IMM(R_RET, 0));	/* no sample: counted lost, not recorded */
 		lookup_scratch(b, w, &fail_lookup);
-		if (w->sleepable) {
-			/* the time of the hit, not of the end of a fetch that slept */
-			emit(b, CALL_HELPER(BPF_FUNC_ktime_get_ns));
-			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, time_ns)));
-		}
 		emit(b, MOV64_IMM(R_FAULTS, 0));
 		rc = per_instance(b, w, fetch_body, bad);
 		if (rc)
@@ -511,10 +506,13 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, tid)));
 	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, pid)));
-	if (fast || !w->sleepable) {
-		emit(b, CALL_HELPER(BPF_FUNC_ktime_get_ns));
-		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, time_ns)));
-	}
+	/*
+	 * Stamped as it is sent, sleepable or not: samples then reach the ring
+	 * buffer in time order, which scripts reading the stream rely on (a
+	 * fetch that slept has the time it ended).
+	 */
+	emit(b, CALL_HELPER(BPF_FUNC_ktime_get_ns));
+	emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, time_ns)));
 	emit(b, CALL_HELPER(BPF_FUNC_get_smp_processor_id));
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, cpu)));
 	emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
