@@ -299,6 +299,8 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		pfd = syscall(SYS_pidfd_open, watch_pid, 0);
 		if (pfd >= 0)
 			epoll_add(ep, pfd, EV_PIDFD);
+		else if (errno == ESRCH)
+			done = true;	/* it exited (and was reaped) while vtrace was starting */
 	}
 	/* vtrace list's sample counts, refreshed once a second when they change */
 	{
