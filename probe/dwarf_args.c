@@ -539,7 +539,9 @@ static int value_as_piece(struct arg_ctx *x, Dwarf_Die *type, const struct spec_
 	 * (DW_OP_stack_value) typed as a struct stays refused, as gdb does not
 	 * compose one either.
 	 */
-	if ((l->base != FETCH_REG && l->base != FETCH_CONST) || (l->base == FETCH_REG && l->offset) ||
+	/* (gdb does not read a struct "in" rsp either: clang's _Guard in DW_OP_reg7) */
+	if ((l->base != FETCH_REG && l->base != FETCH_CONST) ||
+	    (l->base == FETCH_REG && (l->computed || l->reg == DREG_RSP)) ||
 	    die_peel(type, &t) ||
 	    (!die_is_record(&t) && dwarf_tag(&t) != DW_TAG_array_type) || dwarf_aggregate_size(&t, &size) ||
 	    !size || size > 8)

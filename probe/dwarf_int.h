@@ -40,6 +40,7 @@ struct loc {
 	size_t nops;
 	bool entry;		/* uses entry values (FOP_ENTRY_REG) */
 	bool pc_relative;	/* an address relative to the probe's (globals) */
+	bool computed;		/* FETCH_REG from DW_OP_bregN + DW_OP_stack_value, not a register */
 	unsigned bad_atom;	/* -ENOTSUP: the op that cannot be fetched, */
 	const char *why;	/* and why */
 };

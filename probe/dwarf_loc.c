@@ -86,6 +86,7 @@ static int eval_simple(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *o
 			}
 			if (n == 2 && ops[1].atom == DW_OP_stack_value) {
 				out->base = FETCH_REG;	/* value = reg + offset */
+				out->computed = true;
 				return 0;
 			}
 		}

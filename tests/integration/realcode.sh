@@ -60,7 +60,8 @@ compare() {
 # own_points BIN SRC: the entry of every function vtrace lists in BIN, and
 # every line of the functions defined in SRC
 own_points() {
-	"$LISTER" probe --funcs -x "$1" '*' | grep -E '^[A-Za-z_][A-Za-z0-9_]*$' |
+	# C++ names as qualified names without their parameter lists (all overloads)
+	"$LISTER" probe --funcs -x "$1" '*' | sed 's/(.*$//' | grep -E '^[A-Za-z_][A-Za-z0-9_:~]*$' | sort -u |
 		while read -r f; do
 			echo "$f ev=$f"
 			"$LISTER" probe --lines "$f" -x "$1" 2>/dev/null |

@@ -412,7 +412,9 @@ def scope_symbols(pc, target, bias):
     innermost first: the blocks from the innermost up to target's (inlined or
     not) function block, without those of functions inlined into it that
     start here.  (gdb's innermost function, None) when gdb has no such scope."""
-    target, low = target.rsplit("@", 1)
+    target, _, low = target.rpartition("@")
+    if not target:  # no "@LOW": the name alone
+        target, low = low, "0"
     low = int(low, 16)
     try:
         b = gdb.block_for_pc(pc)
