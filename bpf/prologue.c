@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "bpf/emit.h"
 #include "bpf/insn.h"
 #include "bpf/prologue.h"
@@ -28,15 +29,13 @@ void emit(struct insn_buf *b, struct bpf_insn insn)
 	if (b->err)
 		return;
 	if (b->n == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 64;
-		struct bpf_insn *nv = realloc(b->v, ncap * sizeof(*nv));
+		struct bpf_insn *nv = array_grow(b->v, &b->cap, sizeof(*nv), 64);
 
 		if (!nv) {
 			b->err = -ENOMEM;
 			return;
 		}
 		b->v = nv;
-		b->cap = ncap;
 	}
 	b->v[b->n++] = insn;
 }

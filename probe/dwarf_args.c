@@ -11,6 +11,7 @@
 #include <string.h>
 #include <elfutils/libdw.h>
 
+#include "lib/array.h"
 #include "probe/dwarf_int.h"
 #include "probe/elf.h"
 
@@ -800,15 +801,13 @@ static int expand_one(struct arg_ctx *x, Dwarf_Die *var, void *arg)
 	}
 	a.name = strdup(name);
 	if (e->n == e->cap) {
-		size_t ncap = e->cap ? e->cap * 2 : 8;
-		struct fetch_arg *na = realloc(e->args, ncap * sizeof(*na));
+		struct fetch_arg *na = array_grow(e->args, &e->cap, sizeof(*na), 8);
 
 		if (!na) {
 			fetch_arg_free(&a);
 			return -ENOMEM;
 		}
 		e->args = na;
-		e->cap = ncap;
 	}
 	e->args[e->n++] = a;
 	return 0;

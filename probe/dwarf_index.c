@@ -15,6 +15,7 @@
 #include <string.h>
 #include <elfutils/libdw.h>
 
+#include "lib/array.h"
 #include "probe/dwarf_index.h"
 #include "probe/dwarf_int.h"
 #include "probe/elf.h"
@@ -95,13 +96,11 @@ static int add_fn(struct builder *b, Dwarf_Die *die, bool inlined)
 	if (!name || !dw_instance_pc(die, &entry))
 		return 0;
 	if (ix->nfns == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 1024;
-		struct dw_fn *nv = realloc(ix->fns, ncap * sizeof(*nv));
+		struct dw_fn *nv = array_grow(ix->fns, &b->cap, sizeof(*nv), 1024);
 
 		if (!nv)
 			return -ENOMEM;
 		ix->fns = nv;
-		b->cap = ncap;
 	}
 	ix->fns[ix->nfns++] = (struct dw_fn){ *die, name, entry, base_hash(name), inlined, b->cxx };
 	return 0;
@@ -114,15 +113,13 @@ static size_t add_node(struct builder *b, Dwarf_Die *die, size_t parent)
 	Dwarf_Off off = dwarf_dieoffset(die);
 
 	if (ix->nnodes == b->node_cap) {
-		size_t ncap = b->node_cap ? b->node_cap * 2 : 1024;
-		struct dw_node *nv = realloc(ix->nodes, ncap * sizeof(*nv));
+		struct dw_node *nv = array_grow(ix->nodes, &b->node_cap, sizeof(*nv), 1024);
 
 		if (!nv) {
 			b->err = -ENOMEM;
 			return DW_NO_NODE;
 		}
 		ix->nodes = nv;
-		b->node_cap = ncap;
 	}
 	if (ix->nnodes && off <= b->last_off)
 		ix->nodes_sorted = false;
@@ -267,13 +264,11 @@ static int sym_cb(const char *name, uint64_t addr, void *arg)
 	if (!dw_index_at(ix, addr, &first))
 		return 0;	/* not a function the DWARF describes */
 	if (ix->nsyms == sb->cap) {
-		size_t ncap = sb->cap ? sb->cap * 2 : 1024;
-		struct dw_sym *nv = realloc(ix->syms, ncap * sizeof(*nv));
+		struct dw_sym *nv = array_grow(ix->syms, &sb->cap, sizeof(*nv), 1024);
 
 		if (!nv)
 			return -ENOMEM;
 		ix->syms = nv;
-		sb->cap = ncap;
 	}
 	ix->syms[ix->nsyms++] = (struct dw_sym){ name, elf_sym_name_len(name), addr };
 	return 0;
@@ -644,13 +639,11 @@ static int build_ranges(struct dw_index *ix)
 			if (end <= start)
 				continue;
 			if (ix->nranges == cap) {
-				size_t ncap = cap ? cap * 2 : 1024;
-				struct dw_range *nv = realloc(ix->ranges, ncap * sizeof(*nv));
+				struct dw_range *nv = array_grow(ix->ranges, &cap, sizeof(*nv), 1024);
 
 				if (!nv)
 					return -ENOMEM;
 				ix->ranges = nv;
-				cap = ncap;
 			}
 			ix->ranges[ix->nranges++] = (struct dw_range){ start, end, f };
 		}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <elfutils/libdw.h>
 
+#include "lib/array.h"
 #include "probe/dwarf_index.h"
 #include "lib/strbuf.h"
 #include "probe/dwarf_int.h"
@@ -27,13 +28,11 @@ int cand_add(struct candidates *c, Dwarf_Die *fn, Dwarf_Die *cu, Dwarf_Addr addr
 		if (c->v[i].addr == addr && dwarf_dieoffset(&c->v[i].fn) == dwarf_dieoffset(fn))
 			return 0;
 	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 8;
-		struct candidate *nv = realloc(c->v, ncap * sizeof(*nv));
+		struct candidate *nv = array_grow(c->v, &c->cap, sizeof(*nv), 8);
 
 		if (!nv)
 			return -ENOMEM;
 		c->v = nv;
-		c->cap = ncap;
 	}
 	c->v[c->n++] = (struct candidate){ *fn, *cu, addr, inlined };
 	return 0;
