@@ -267,17 +267,14 @@ static void note_unavailable(struct arg_ctx *x, const struct spec_error *err)
 }
 
 /*
- * The location view at the point, known at an inlined copy's entry
- * (-1 elsewhere), and whether the code of the function around it jumps
- * there (then view-only locations hold for some arrivals only).
+ * The location view at the point, known at an inlined copy's entry and
+ * at a function's own (-1 elsewhere).
  */
 static int point_view(struct arg_ctx *x)
 {
 	Dwarf_Attribute a;
 	Dwarf_Addr entry;
 	Dwarf_Word view;
-	Dwarf_Die *scopes;
-	int n;
 
 	if (x->view_known)
 		return x->view;
@@ -293,6 +290,23 @@ static int point_view(struct arg_ctx *x)
 		return -1;
 	}
 	x->view = view;
+	return x->view;
+}
+
+/*
+ * Whether the code of the function around the point jumps there (then
+ * view-only locations hold for some arrivals only).  Asked only when a
+ * view-only location is in question: it disassembles the whole function.
+ */
+static bool point_jumped_to(void *arg)
+{
+	struct arg_ctx *x = arg;
+	Dwarf_Die *scopes;
+	int n;
+
+	if (x->jumped_known)
+		return x->jumped_to;
+	x->jumped_known = true;
 	x->jumped_to = true;	/* unless the code says otherwise */
 	n = dwarf_getscopes_die(&x->cd->fn, &scopes);
 	for (int i = 0; i < n; i++) {
@@ -315,7 +329,7 @@ static int point_view(struct arg_ctx *x)
 	}
 	if (n > 0)
 		free(scopes);
-	return x->view;
+	return x->jumped_to;
 }
 
 /*
@@ -620,7 +634,7 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 
 		int view = point_view(x);	/* before reading what it finds out */
 
-		if (!loc_lookup(x->df, var, &attr, x->pc, view, x->jumped_to, x->views_first, &ops, &nops)) {
+		if (!loc_lookup(x->df, var, &attr, x->pc, view, point_jumped_to, x, x->views_first, &ops, &nops)) {
 			struct strbuf where = STRBUF_INIT;
 
 			loc_available(var, &where);

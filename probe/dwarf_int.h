@@ -56,7 +56,7 @@ int loc_eval(struct dwarf_file *df, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t
 		     Dwarf_Addr pc, const struct loc *frame_base, struct loc *out);
 int loc_frame_base(struct dwarf_file *df, Dwarf_Die *fn, Dwarf_Addr pc, struct loc *out);
 int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
-	       bool jumped_to, bool views_first, Dwarf_Op **ops, size_t *nops);
+	       bool (*jumped_to)(void *arg), void *arg, bool views_first, Dwarf_Op **ops, size_t *nops);
 struct loc_piece {
 	uint32_t off, size;	/* where in the value, how many bytes */
 	bool empty;		/* optimized out */
@@ -115,10 +115,10 @@ struct arg_ctx {
 	 */
 	bool tolerant;
 	struct strbuf *why;
-	/* the point's location view, and whether a jump lands on it (point_view()) */
+	/* the point's location view (point_view()), whether a jump lands on it (point_jumped_to()) */
 	bool view_known;
 	int view;
-	bool jumped_to;
+	bool jumped_known, jumped_to;
 	bool views_first;	/* a function's own entry: its first view decides */
 };
 

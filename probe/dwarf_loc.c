@@ -323,13 +323,14 @@ static bool is_constant(const Dwarf_Op *ops, size_t n)
  * (DW_AT_GNU_entry_view) only, from (begin, view) up to (end, view).  A
  * probe fires at every arrival at pc, though, and a jump back to it (a
  * loop's head) arrives after those views, where a register may hold
- * something else: then only a constant is taken (jumped_to).  view < 0:
+ * something else: then only a constant is taken (jumped_to(arg), asked
+ * only then: it disassembles the function).  view < 0:
  * not known.  At a function's own entry (views_first) the list's first
  * entry that covers pc or is empty at it decides, as in gdb.  Returns 1
  * with *ops, 0 when nothing covers the point.
  */
 int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwarf_Addr pc, int view,
-	       bool jumped_to, bool views_first, Dwarf_Op **ops, size_t *nops)
+	       bool (*jumped_to)(void *arg), void *arg, bool views_first, Dwarf_Op **ops, size_t *nops)
 {
 	Dwarf_Attribute va;
 	Dwarf_Addr base, start, end;
@@ -339,7 +340,7 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 	const unsigned char *vp = NULL, *vend = NULL;
 	int n;
 
-	if (views_first && !jumped_to) {
+	if (views_first && !jumped_to(arg)) {
 		/*
 		 * A function's own entry: as gdb, the first entry that covers pc
 		 * or is empty at it (what holds "at the entry" before the first
@@ -386,7 +387,7 @@ int loc_lookup(struct dwarf_file *df, Dwarf_Die *var, Dwarf_Attribute *attr, Dwa
 			break;
 		if ((start < pc || (start == pc && bv <= (uint64_t)view)) &&
 		    (pc < end || (pc == end && (uint64_t)view < ev)) && len &&
-		    (!jumped_to || is_constant(expr, len))) {
+		    (is_constant(expr, len) || !jumped_to(arg))) {
 			*ops = expr;
 			*nops = len;
 			return 1;
