@@ -61,8 +61,13 @@ size_t jump_fwd(struct insn_buf *b, struct bpf_insn insn)
 
 void patch(struct insn_buf *b, size_t at)
 {
-	if (!b->err)
-		b->v[at].off = b->n - at - 1;
+	if (b->err)
+		return;
+	if (b->n - at - 1 > INT16_MAX) {
+		b->err = -E2BIG;	/* a jump's offset has 16 bits */
+		return;
+	}
+	b->v[at].off = b->n - at - 1;
 }
 
 static int size_code(uint32_t size)
@@ -333,38 +338,160 @@ done:
 	return 0;
 }
 
-/* r0 = the instance (attach cookie); jumps to each instance's block. */
-static void dispatch(struct insn_buf *b, size_t ninsts, size_t *jumps)
-{
-	emit(b, MOV64_REG(BPF_REG_1, R_CTX));
-	emit(b, CALL_HELPER(BPF_FUNC_get_attach_cookie));
-	for (size_t i = 1; i < ninsts; i++)
-		jumps[i] = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, i, 0));
-}
+/*
+ * Instances whose fetch code is the same share one copy of it: the
+ * thousands of inlined copies of a function in an LTO build keep their args
+ * in a few places.  The attach cookie carries the instance (its high half,
+ * into the sample) and the group whose code runs (its low half).
+ */
+struct groups {
+	size_t n;
+	size_t *rep;		/* an instance of each group */
+	uint32_t *of;		/* the group of each instance */
+	struct insn_buf *code;	/* each group's code, as body() emitted it */
+};
 
 typedef int (*instance_fn)(struct insn_buf *b, const struct wrapper *w, size_t i, size_t *bad);
 
-/* body for every instance, each reached by its attach cookie when there are several. */
-static int per_instance(struct insn_buf *b, const struct wrapper *w, instance_fn body, size_t *bad)
+static void groups_free(struct groups *g)
 {
-	size_t jumps[256] = { 0 }, ends[256] = { 0 };
-	bool multi = w->ninsts > 1;
-	int rc;
+	for (size_t k = 0; g->code && k < g->n; k++)
+		insn_buf_free(&g->code[k]);
+	free(g->code);
+	free(g->rep);
+	free(g->of);
+	memset(g, 0, sizeof(*g));
+}
 
-	if (multi)
-		dispatch(b, w->ninsts, jumps);
-	for (size_t i = 0; i < w->ninsts; i++) {
-		if (i)
-			patch(b, jumps[i]);
-		rc = body(b, w, i, bad);
-		if (rc)
-			return rc;
-		if (multi && i + 1 < w->ninsts)
-			ends[i] = jump_fwd(b, JMP_A(0));
+static uint64_t code_hash(const struct insn_buf *c)
+{
+	const unsigned char *p = (const unsigned char *)c->v;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < c->n * sizeof(*c->v); i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static int group_instances(const struct wrapper *w, instance_fn body, struct groups *g, size_t *bad)
+{
+	uint64_t *hash;
+	int rc = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->rep = calloc(w->ninsts, sizeof(*g->rep));
+	g->of = calloc(w->ninsts, sizeof(*g->of));
+	g->code = calloc(w->ninsts, sizeof(*g->code));
+	hash = calloc(w->ninsts, sizeof(*hash));
+	if (!g->rep || !g->of || !g->code || !hash) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	for (size_t i = 0; multi && i + 1 < w->ninsts; i++)
-		patch(b, ends[i]);
-	return b->err;
+	for (size_t i = 0; i < w->ninsts; i++) {
+		struct insn_buf *c = &g->code[g->n];
+		size_t k;
+
+		rc = body(c, w, i, bad);
+		if (rc)
+			goto out;
+		hash[g->n] = code_hash(c);
+		for (k = 0; k < g->n; k++)
+			if (hash[k] == hash[g->n] && g->code[k].n == c->n &&
+			    !memcmp(g->code[k].v, c->v, c->n * sizeof(*c->v)))
+				break;
+		g->of[i] = k;
+		if (k < g->n) {
+			insn_buf_free(c);
+			continue;
+		}
+		g->rep[g->n++] = i;
+	}
+	if (g->n > PROLOGUE_GROUPS_MAX)
+		rc = -E2BIG;
+out:
+	free(hash);
+	if (rc)
+		groups_free(g);
+	return rc;
+}
+
+/* A binary search on r1 (the group) down to a jump for each group. */
+static void dispatch_tree(struct insn_buf *b, size_t lo, size_t hi, size_t *leaf)
+{
+	size_t mid, right;
+
+	if (hi - lo == 1) {
+		leaf[lo] = jump_fwd(b, JMP_A(0));
+		return;
+	}
+	mid = lo + (hi - lo) / 2;
+	right = jump_fwd(b, JMP_IMM(BPF_JGE, BPF_REG_1, mid, 0));
+	dispatch_tree(b, lo, mid, leaf);
+	patch(b, right);
+	dispatch_tree(b, mid, hi, leaf);
+}
+
+static void append(struct insn_buf *b, const struct insn_buf *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		emit(b, c->v[i]);
+}
+
+/*
+ * The code of every group, each reached by its attach cookie when there
+ * are several; instance_to_sample: the instance goes into the scratch
+ * sample (r7).  body() re-emits a group's code when it is not the code the
+ * groups were formed by (the fast path's fetch into registers).
+ */
+static int per_group(struct insn_buf *b, const struct wrapper *w, const struct groups *g,
+		     instance_fn body, bool instance_to_sample, size_t *bad)
+{
+	size_t *leaf = NULL, *ends = NULL;
+	int rc = 0;
+
+	if (w->ninsts > 1) {
+		emit(b, MOV64_REG(BPF_REG_1, R_CTX));
+		emit(b, CALL_HELPER(BPF_FUNC_get_attach_cookie));
+		if (instance_to_sample) {
+			emit(b, MOV64_REG(BPF_REG_1, BPF_REG_0));
+			emit(b, ALU64_IMM(BPF_RSH, BPF_REG_1, 32));
+			emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_1,
+					offsetof(struct vtrace_sample, instance)));
+		}
+	} else if (instance_to_sample) {
+		emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), 0));
+	}
+	if (g->n > 1) {
+		leaf = calloc(g->n, sizeof(*leaf));
+		ends = calloc(g->n, sizeof(*ends));
+		if (!leaf || !ends) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		/* the low half, zero-extended */
+		emit(b, INSN(BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_0, 0, 0));
+		dispatch_tree(b, 0, g->n, leaf);
+	}
+	for (size_t k = 0; k < g->n; k++) {
+		if (leaf)
+			patch(b, leaf[k]);
+		if (body) {
+			rc = body(b, w, g->rep[k], bad);
+			if (rc)
+				goto out;
+		} else {
+			append(b, &g->code[k]);
+		}
+		if (ends && k + 1 < g->n)
+			ends[k] = jump_fwd(b, JMP_A(0));
+	}
+	for (size_t k = 0; ends && k + 1 < g->n; k++)
+		patch(b, ends[k]);
+	rc = b->err;
+out:
+	free(leaf);
+	free(ends);
+	return rc;
 }
 
 static int fast_fetch_body(struct insn_buf *b, const struct wrapper *w, size_t i, size_t *bad)
@@ -378,7 +505,6 @@ static int fetch_body(struct insn_buf *b, const struct wrapper *w, size_t i, siz
 {
 	const struct probe_instance *in = &w->insts[i];
 
-	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
 	emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_UNAVAIL_OFF, 0));
 	for (size_t j = 0; j < in->nargs; j++) {
 		int rc = fetch_one(b, w, &in->args[j], j, w->layout->off[j], w->layout->size[j]);
@@ -397,7 +523,6 @@ static int reload_body(struct insn_buf *b, const struct wrapper *w, size_t i, si
 	const struct probe_instance *in = &w->insts[i];
 
 	(void)bad;
-	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, instance), i));
 	for (size_t j = 0; j < in->nargs; j++) {
 		load_direct(b, BPF_REG_0, &in->args[j]);
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, w->layout->off[j]));
@@ -439,27 +564,32 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	bool fast = prologue_is_fast(w->insts, w->ninsts);
 	size_t fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
 	size_t ret_zero, out, rb_ok, lost_none;
+	struct groups g;
 	int rc;
 
-	if (w->ninsts > 256)
-		return -E2BIG;
 	for (size_t i = 0; i < w->ninsts; i++)
 		if (w->insts[i].nargs > SPEC_ARGS_MAX)
 			return -E2BIG;	/* the fault word has a bit for each */
+	/* the fast path's groups: by the code that reloads every arg */
+	rc = group_instances(w, fast ? reload_body : fetch_body, &g, bad);
+	if (rc)
+		return rc;
+	if (w->group_of)
+		memcpy(w->group_of, g.of, w->ninsts * sizeof(*g.of));
 	emit(b, MOV64_REG(R_CTX, BPF_REG_1));
 	if (w->pids_fd >= 0)
 		pid_filter(b, w->pids_fd, &fail_filter);
 
 	if (fast) {
-		per_instance(b, w, fast_fetch_body, bad);
+		per_group(b, w, &g, fast_fetch_body, false, bad);
 	} else {
 		if (w->sleepable)
 			emit(b, MOV64_IMM(R_RET, 0));	/* no sample: counted lost, not recorded */
 		lookup_scratch(b, w, &fail_lookup);
 		emit(b, MOV64_IMM(R_FAULTS, 0));
-		rc = per_instance(b, w, fetch_body, bad);
+		rc = per_group(b, w, &g, NULL, true, bad);
 		if (rc)
-			return rc;
+			goto out_groups;
 		/*
 		 * r2: did any fetch fault, or find its value unavailable; r3..r5:
 		 * the first three args, zero then
@@ -490,7 +620,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	if (fast) {
 		/* the registers again, into the sample: only for recorded events */
 		lookup_scratch(b, w, &fail_lookup2);
-		per_instance(b, w, reload_body, bad);
+		per_group(b, w, &g, NULL, true, bad);
 		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_FAULTS_OFF, 0));
 		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_UNAVAIL_OFF, 0));
 	} else {
@@ -555,7 +685,10 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	/* the call lands on the instruction after the wrapper */
 	if (!b->err)
 		b->v[call_at].imm = b->n - call_at - 1;
-	return b->err;
+	rc = b->err;
+out_groups:
+	groups_free(&g);
+	return rc;
 }
 
 int sample_layout_build(struct sample_layout *l, const struct probe_instance *in)

@@ -64,7 +64,15 @@ struct wrapper {
 	bool sleepable;
 	int task_scratch_fd;
 	int str_kfunc;
+	/*
+	 * Out: the group of each instance (ninsts entries), the low half of
+	 * its attach cookie; NULL when the caller needs none.
+	 */
+	uint32_t *group_of;
 };
+
+/* Distinct fetch codes one spec program dispatches between. */
+#define PROLOGUE_GROUPS_MAX 1024
 
 struct insn_buf {
 	struct bpf_insn *v;

@@ -103,14 +103,19 @@ int registry_publish(struct session *s, const unsigned long long *samples)
 		for (size_t i = 0; i < s->nprogs; i++) {
 			const struct vt_program *p = s->progs[i];
 
-			for (size_t k = 0; k < p->nlinks; k++) {
+			size_t nfds = p->multi_fd >= 0 ? 1 : p->nlinks;
+
+			for (size_t k = 0; k < nfds; k++) {
 				struct bpf_link_info info = { 0 };
 				__u32 len = sizeof(info);
 				struct strbuf target = STRBUF_INIT;
+				int fd = p->multi_fd >= 0 ? p->multi_fd : bpf_link__fd(p->links[k]);
 
-				if (bpf_obj_get_info_by_fd(bpf_link__fd(p->links[k]), &info, &len))
+				if (bpf_obj_get_info_by_fd(fd, &info, &len))
 					continue;
 				target_of(p, k, &target);
+				if (p->multi_fd >= 0 && p->res.ninsts > 1)
+					strbuf_addf(&target, " and %zu more places", p->res.ninsts - 1);
 				strbuf_addf(&link_lines, "link\t%u\t%u\t%u", info.id, info.prog_id, p->id);
 				add_field(&link_lines, kind_of(p));
 				add_field(&link_lines, p->event);

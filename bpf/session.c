@@ -15,6 +15,7 @@
 #include "bpf/compile.h"
 #include "bpf/embed.h"
 #include "bpf/session.h"
+#include "bpf/uprobe_multi.h"
 #include "lib/error.h"
 #include "lib/strbuf.h"
 #include "lib/tracefs.h"
@@ -95,6 +96,12 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 	size_t bad = 0;
 	int err;
 
+	free(p->group_of);
+	p->group_of = calloc(p->res.ninsts ? p->res.ninsts : 1, sizeof(*p->group_of));
+	if (!p->group_of)
+		return -ENOMEM;
+	w.group_of = p->group_of;
+
 	for (;;) {
 		struct insn_buf b = { 0 };
 
@@ -103,6 +110,14 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 			pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src,
 			       name, p->spec->nargs > bad ? p->spec->args[bad].text : "?",
 			       p->res.target == TARGET_USER ? "user" : "kernel");
+			insn_buf_free(&b);
+			return err;
+		}
+		if (err == -E2BIG) {
+			pr_err("%s: program '%s': '%s' lands on %zu places, too many ways to fetch its "
+			       "args for one program (at most %d); narrow it (a FILE:LINE, a mangled "
+			       "name, fewer args)", p->obj->src, name, p->sec, p->res.ninsts,
+			       PROLOGUE_GROUPS_MAX);
 			insn_buf_free(&b);
 			return err;
 		}
@@ -128,6 +143,16 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 	}
 	if (err)
 		return err;
+	if (p->res.ninsts > 1) {
+		uint32_t ngroups = 0;
+
+		for (size_t i = 0; i < p->res.ninsts; i++)
+			if (p->group_of[i] + 1 > ngroups)
+				ngroups = p->group_of[i] + 1;
+		pr_debug("%s: program '%s': %zu places share %u fetch codes, %zu instructions%s",
+			 p->obj->src, name, p->res.ninsts, ngroups, p->rw.cnt,
+			 p->multi ? "; one uprobe multi link" : "");
+	}
 	return bpf_program__set_insns(p->prog, p->rw.insns, p->rw.cnt);
 }
 
@@ -146,8 +171,14 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	(void)cookie;
 	if (!p)
 		return 0;	/* vtrace's own programs */
-	if (p->spec)
+	if (p->spec) {
+		/* many places of one file: one link (bpf/uprobe_multi.h) */
+		p->multi = p->res.target == TARGET_USER && p->res.ninsts > 1 &&
+			   uprobe_multi_supported();
+		if (p->multi)
+			opts->expected_attach_type = VTRACE_TRACE_UPROBE_MULTI;
 		return prepare_spec(p, opts);
+	}
 	if (loading->filter)
 		npre = prologue_pid_filter(pre, loading->pids_fd);
 	err = rewrite_program(&p->rw, pre, npre, bpf_program__insns(prog),
@@ -308,11 +339,6 @@ static int check_spec(struct vt_program *p)
 			return -EINVAL;
 		}
 	}
-	if (p->res.ninsts > 256) {
-		pr_err("%s: \"%s\" lands on %zu places; at most 256 are attached", where, p->sec,
-		       p->res.ninsts);
-		return -E2BIG;
-	}
 	if (sample_layout_build(&p->layout, &p->res.insts[0])) {
 		pr_err("%s: an arg of \"%s\" is larger than %d bytes; fetch a field of it", where,
 		       p->sec, SPEC_BYTES_MAX);
@@ -423,6 +449,8 @@ static int add_program(struct session *s, struct vt_object *o, struct bpf_progra
 	int err, col;
 
 	p = calloc(1, sizeof(*p));
+	if (p)
+		p->multi_fd = -1;
 	if (!p)
 		return -ENOMEM;
 	p->obj = o;
@@ -776,6 +804,12 @@ static struct bpf_link *attach_one(struct vt_program *p)
 	}
 }
 
+/* The instance for the sample (high half), the fetch code's group (low half). */
+static uint64_t instance_cookie(const struct vt_program *p, size_t i)
+{
+	return (uint64_t)i << 32 | (p->group_of ? p->group_of[i] : 0);
+}
+
 /* Instance i of a spec program; the attach cookie tells the prologue which. */
 static struct bpf_link *attach_instance(struct vt_program *p, size_t i)
 {
@@ -783,13 +817,14 @@ static struct bpf_link *attach_instance(struct vt_program *p, size_t i)
 
 	switch (p->res.target) {
 	case TARGET_USER: {
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = p->res.ret, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = p->res.ret,
+			    .bpf_cookie = instance_cookie(p, i));
 
 		return bpf_program__attach_uprobe_opts(p->prog, -1, p->res.binary, in->file_offset, &uo);
 	}
 	case TARGET_KERNEL: {
 		LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = in->func_offset, .retprobe = p->res.ret,
-			    .bpf_cookie = i);
+			    .bpf_cookie = instance_cookie(p, i));
 
 		return bpf_program__attach_kprobe_opts(p->prog, in->func, &ko);
 	}
@@ -800,6 +835,29 @@ static struct bpf_link *attach_instance(struct vt_program *p, size_t i)
 	}
 	errno = EINVAL;
 	return NULL;
+}
+
+/* Every instance of a user spec on one link, each with its cookie. */
+static int attach_multi(struct vt_program *p)
+{
+	size_t n = p->res.ninsts;
+	uint64_t *offsets = calloc(n, sizeof(*offsets));
+	uint64_t *cookies = calloc(n, sizeof(*cookies));
+	int fd = -ENOMEM;
+
+	if (offsets && cookies) {
+		for (size_t k = 0; k < n; k++) {
+			offsets[k] = p->res.insts[k].file_offset;
+			cookies[k] = instance_cookie(p, k);
+		}
+		fd = uprobe_multi_attach(bpf_program__fd(p->prog), p->res.binary, offsets, cookies,
+					 n, p->res.ret);
+		if (fd >= 0)
+			p->multi_fd = fd;
+	}
+	free(offsets);
+	free(cookies);
+	return fd < 0 ? fd : 0;
 }
 
 int session_attach(struct session *s)
@@ -821,6 +879,17 @@ int session_attach(struct session *s)
 				       p->obj->src, bpf_program__name(p->prog), p->sec, strerror(-err));
 				return err;
 			}
+		}
+		if (p->multi) {
+			int err = attach_multi(p);
+
+			if (err) {
+				pr_err("%s: cannot attach program '%s' (%s) at its %zu places: %s",
+				       p->obj->src, bpf_program__name(p->prog), p->sec, n,
+				       strerror(-err));
+				return err;
+			}
+			continue;
 		}
 		for (size_t k = 0; k < n; k++) {
 			struct bpf_link *l;
@@ -867,6 +936,8 @@ void session_close(struct session *s)
 		for (size_t k = 0; k < p->nlinks; k++)
 			bpf_link__destroy(p->links[k]);
 		free(p->links);
+		if (p->multi_fd >= 0)
+			close(p->multi_fd);
 		rewrite_free(&p->rw);
 		probe_point_free(&p->pp);
 		if (p->spec) {
@@ -876,6 +947,7 @@ void session_close(struct session *s)
 		probe_resolved_free(&p->res);
 		sample_layout_free(&p->layout);
 		free(p->event_name);
+		free(p->group_of);
 		free(p);
 	}
 	for (int i = 0; i < 2; i++)

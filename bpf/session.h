@@ -40,11 +40,14 @@ struct vt_program {
 	__u32 id;			/* index in session.progs */
 	struct bpf_link **links;	/* one per instance */
 	size_t nlinks;
+	bool multi;			/* a spec's instances on one uprobe multi link */
+	int multi_fd;			/* that link; -1: none */
 	struct rewrite rw;
 	/* probe specs only */
 	struct spec *spec;
 	struct probe_resolved res;
 	struct sample_layout layout;
+	uint32_t *group_of;		/* each instance's fetch code (bpf/prologue.h) */
 	char *event_name;
 };
 

@@ -173,8 +173,6 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 				if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 					return spec_fail(err, st->col, len, "the array lives in a register here");
 				fetch_add_offset(a, st->index * (int64_t)esize);
-			} else if (a->base == FETCH_CONST) {
-				return spec_fail(err, st->col, len, "the pointer is a constant here");
 			} else if (fetch_follow(a, st->index * (int64_t)esize)) {
 				return -ENOMEM;
 			}
@@ -219,8 +217,6 @@ static int apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_a
 			return -EINVAL;
 		}
 		if (st->kind == STEP_ARROW) {
-			if (a->base == FETCH_CONST)
-				return spec_fail(err, st->col, len, "the pointer is a constant here");
 			if (fetch_follow(a, off))
 				return -ENOMEM;
 		} else {

@@ -58,6 +58,21 @@ int fetch_follow(struct fetch_arg *a, int64_t off)
 		a->offset += off;
 		return 0;
 	}
+	/*
+	 * A pointer whose value is a constant (NULL, a fixed address): the
+	 * address is that value, as gdb reads it; NULL then faults.
+	 */
+	if (a->base == FETCH_CONST && !a->nderefs && !a->nops) {
+		a->ops = calloc(1, sizeof(*a->ops));
+		if (!a->ops)
+			return -ENOMEM;
+		a->ops[0].kind = FOP_CONST;
+		a->ops[0].arg = (int64_t)a->value;
+		a->nops = 1;
+		a->base = FETCH_MEM_EXPR;
+		a->offset = off;
+		return 0;
+	}
 	return fetch_push_deref(a, off);
 }
 
