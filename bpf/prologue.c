@@ -392,8 +392,10 @@ static int group_instances(const struct wrapper *w, instance_fn body, struct gro
 		size_t k;
 
 		rc = body(c, w, i, bad);
-		if (rc)
+		if (rc) {
+			insn_buf_free(c);
 			goto out;
+		}
 		hash[g->n] = code_hash(c);
 		for (k = 0; k < g->n; k++)
 			if (hash[k] == hash[g->n] && g->code[k].n == c->n &&

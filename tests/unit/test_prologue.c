@@ -615,9 +615,31 @@ int main(void)
 	w.ninsts = 2;
 	w.target = TARGET_USER;
 	prologue_emit(&b, &w, &bad);
-	CHECK_INT(count_calls(&b, BPF_FUNC_get_attach_cookie), 1, "two instances: the cookie picks the layout");
-	CHECK_INT(count_calls(&b, BPF_FUNC_probe_read_user), 4, "each instance its own reads");
+	CHECK_INT(count_calls(&b, BPF_FUNC_get_attach_cookie), 1, "two instances: the cookie says which");
+	CHECK_INT(count_calls(&b, BPF_FUNC_probe_read_user), 2, "the same fetch code is there once");
 	insn_buf_free(&b);
+	{
+		/* the second instance keeps m elsewhere: two fetch codes, a dispatch between them */
+		struct fetch_arg other[3];
+		uint32_t group_of[3] = { 9, 9, 9 };
+		struct probe_instance three[3];
+
+		memcpy(other, args, sizeof(other));
+		other[2].reg = DREG_RBX;
+		three[0] = in;
+		three[1] = in;
+		three[1].args = other;
+		three[2] = in;
+		w.insts = three;
+		w.ninsts = 3;
+		w.group_of = group_of;
+		CHECK_INT(prologue_emit(&b, &w, &bad), 0, "three instances, two fetch codes");
+		CHECK_INT(count_calls(&b, BPF_FUNC_probe_read_user), 4, "each fetch code its own reads");
+		CHECK(group_of[0] == 0 && group_of[1] == 1 && group_of[2] == 0,
+		      "the instances' groups: 0 1 0 (their cookies' low halves)");
+		w.group_of = NULL;
+		insn_buf_free(&b);
+	}
 
 	/* a raw tracepoint cannot read pt_regs */
 	w.target = TARGET_RAW_TP;
