@@ -509,25 +509,25 @@ static int load_formats(struct vt_object *o)
 	return err;
 }
 
-int session_add(struct session *s, const char *src)
+int session_add_as(struct session *s, const char *file, const char *src)
 {
 	char path[PATH_MAX], buf[512];
 	struct vt_object *o, **no;
 	struct bpf_program *prog;
-	size_t len = strlen(src);
+	size_t len = strlen(file);
 	int err, machine;
 
-	if (access(src, R_OK)) {
+	if (access(file, R_OK)) {
 		err = -errno;
 		pr_err("%s: %s", src, strerror(errno));
 		return err;
 	}
-	if (len > 2 && !strcmp(src + len - 2, ".c")) {
-		err = bpf_compile(src, path, sizeof(path));
+	if (len > 2 && !strcmp(file + len - 2, ".c")) {
+		err = bpf_compile(file, path, sizeof(path));
 		if (err)
 			return err;
 	} else {
-		snprintf(path, sizeof(path), "%s", src);
+		snprintf(path, sizeof(path), "%s", file);
 	}
 	err = elf_machine(path, &machine);
 	if (err || machine != EM_BPF) {
@@ -570,6 +570,11 @@ int session_add(struct session *s, const char *src)
 		return -ENOENT;
 	}
 	return 0;
+}
+
+int session_add(struct session *s, const char *src)
+{
+	return session_add_as(s, src, src);
 }
 
 /* "; source @ file:line" lines in the verifier log name the line that failed. */

@@ -69,6 +69,8 @@ struct session {
 void session_init(struct session *s);
 /* Compiles (.c) or opens (.o) one -e argument and checks its sections. */
 int session_add(struct session *s, const char *src);
+/* The same for a file vtrace wrote (a command-line spec, standard input), named src in messages. */
+int session_add_as(struct session *s, const char *file, const char *src);
 /* Creates the maps and loads every object; filter: trace only session_track()ed pids. */
 int session_load(struct session *s, bool filter);
 int session_track(struct session *s, pid_t pid);

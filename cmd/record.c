@@ -22,15 +22,24 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "bpf/oneliner.h"
 #include "bpf/reader.h"
 #include "bpf/registry.h"
 #include "bpf/session.h"
 #include "cmd/builtin.h"
 #include "lib/error.h"
 
+/* An -e: a file, "-" or a spec, with the -x in effect where it was given. */
+struct record_event {
+	const char *arg;
+	const char *exec;
+	char *spec;		/* the spec as recorded (exec= of -x in front) */
+};
+
 struct record_opts {
-	const char **events;
+	struct record_event *events;
 	int nevents;
+	const char *exec;
 	pid_t pid;
 	bool all;
 	double duration;
@@ -44,7 +53,11 @@ struct record_opts {
 enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON };
 
 static const struct argp_option options[] = {
-	{ "event", 'e', "FILE", 0, "BPF program: C source (.c, compiled and cached) or object (.o); repeatable", 0 },
+	{ "event", 'e', "FILE|SPEC|-", 0, "BPF program: C source (.c, compiled and cached) or object (.o); "
+	  "or a probe spec (vtrace-spec(7)), recorded at every hit with all its args; or -, "
+	  "a program in C on standard input; repeatable", 0 },
+	{ "exec", 'x', "BIN", 0, "exec=BIN for the specs that follow (those naming no exec=, module= "
+	  "or tracepoint)", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process (and the processes it starts)", 0 },
 	{ "all-cpus", 'a', NULL, 0, "Trace the whole system", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
@@ -68,7 +81,13 @@ static const char doc[] =
 	"vtrace_emit() from <vtrace.h>.\n\n"
 	"Samples go to standard output as text (perf script's layout), with --json as one JSON "
 	"object per line, or with -o FILE to a data file that vtrace script prints later.\n\n"
-	"Example:\n  vtrace record -e examples/hello.c -- examples/target 3\n";
+	"An -e that is an existing regular file, or names a .c or .o file, is a file; - is "
+	"standard input; anything else is a probe spec.\n\n"
+	"Examples:\n"
+	"  vtrace record -e 'exec=examples/target;ev=process_order o->id quantity' -- examples/target 3\n"
+	"  vtrace record -x examples/target -e 'ev=process_order quantity' -- examples/target 3\n"
+	"  vtrace record -a -e 'raw_tp/sched_switch prev->pid next->pid' --duration 1\n"
+	"  vtrace record -e examples/hello.c -- examples/target 3\n";
 
 static int parse_size(const char *arg, size_t *out)
 {
@@ -97,11 +116,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	char *end;
 
 	switch (key) {
-	case 'e':
-		o->events = realloc(o->events, (o->nevents + 1) * sizeof(*o->events));
-		if (!o->events)
+	case 'e': {
+		struct record_event *ne = realloc(o->events, (o->nevents + 1) * sizeof(*ne));
+
+		if (!ne)
 			return ENOMEM;
-		o->events[o->nevents++] = arg;
+		o->events = ne;
+		ne[o->nevents++] = (struct record_event){ .arg = arg, .exec = o->exec };
+		break;
+	}
+	case 'x':
+		o->exec = arg;
 		break;
 	case 'p':
 		errno = 0;
@@ -144,7 +169,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (!o->nevents)
-			argp_error(state, "no programs: give one or more with -e FILE");
+			argp_error(state, "no programs: give one or more with -e FILE or -e SPEC");
 		if ((o->cmd != NULL) + (o->pid != 0) + o->all > 1)
 			argp_error(state, "a COMMAND, -p and -a exclude each other");
 		break;
@@ -152,6 +177,39 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* Which -e are specs (parsed now: a bad one is a usage error, with its caret). */
+static int classify_events(struct record_opts *o)
+{
+	int nstdin = 0;
+
+	for (int i = 0; i < o->nevents; i++) {
+		struct record_event *e = &o->events[i];
+
+		switch (event_classify(e->arg)) {
+		case EVENT_STDIN:
+			if (!strcmp(e->arg, "-") && nstdin++) {
+				pr_err("-e - is given twice; standard input holds one program");
+				return -EINVAL;
+			}
+			break;
+		case EVENT_FILE:
+			break;
+		case EVENT_SPEC:
+			if (oneliner_spec(e->arg, e->exec, &e->spec))
+				return -EINVAL;
+			break;
+		}
+	}
+	return 0;
+}
+
+static void free_events(struct record_opts *o)
+{
+	for (int i = 0; i < o->nevents; i++)
+		free(o->events[i].spec);
+	free(o->events);
 }
 
 /* Like execvp's search, done before anything is loaded. */
@@ -419,16 +477,20 @@ int cmd_record(int argc, char **argv)
 	argv[0] = "vtrace record";
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
 		return 2;
+	if (classify_events(&o)) {
+		free_events(&o);
+		return 2;
+	}
 	if (check_privileges())
 		return 1;
 	if (o.cmd && (err = find_executable(o.cmd[0], exe, sizeof(exe)))) {
 		pr_err("cannot execute '%s': %s", o.cmd[0], strerror(-err));
-		free(o.events);
+		free_events(&o);
 		return 127;
 	}
 	if (o.pid && kill(o.pid, 0) && errno == ESRCH) {
 		pr_err("-p %d: no such process", o.pid);
-		free(o.events);
+		free_events(&o);
 		return 1;
 	}
 
@@ -449,7 +511,7 @@ int cmd_record(int argc, char **argv)
 	session_init(&s);
 	s.rb_size = o.buffer_size;
 	for (int i = 0; i < o.nevents; i++) {
-		err = session_add(&s, o.events[i]);
+		err = session_add_event(&s, o.events[i].arg, o.events[i].spec);
 		if (err)
 			goto out;
 	}
@@ -521,7 +583,7 @@ out:
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		sigaction(handled[i], &inherited[i], NULL);
-	free(o.events);
+	free_events(&o);
 	if (err)
 		return status ? status : 1;
 	return status;
