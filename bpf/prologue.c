@@ -8,6 +8,7 @@
 #include "bpf/emit.h"
 #include "bpf/insn.h"
 #include "bpf/prologue.h"
+#include "bpf/stack_emit.h"
 #include "vtrace_sample.h"
 
 int pt_regs_offset(int reg)
@@ -629,10 +630,14 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, R_FAULTS, SAMPLE_FAULTS_OFF));
 	}
 
+	if (w->stacks)
+		emit_stack(b, w);	/* record -g (bpf/stack_emit.c): r9 = the sample's size */
+
 	/* the header */
 	emit(b, ST_MEM(BPF_W, R_SCRATCH, offsetof(struct vtrace_sample, probe_id), w->probe_id));
 	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, kind), VTRACE_SAMPLE_ARGS));
-	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, flags), VTRACE_SAMPLE_F_UNAVAIL));
+	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, flags),
+		       VTRACE_SAMPLE_F_UNAVAIL | (w->stacks ? VTRACE_SAMPLE_F_STACK : 0)));
 	emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, tid)));
 	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
@@ -653,7 +658,7 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 
 	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->rb_fd);
 	emit(b, MOV64_REG(BPF_REG_2, R_SCRATCH));
-	emit(b, MOV64_IMM(BPF_REG_3, l->total));
+	emit(b, w->stacks ? MOV64_REG(BPF_REG_3, R_FAULTS) : MOV64_IMM(BPF_REG_3, l->total));
 	emit(b, MOV64_IMM(BPF_REG_4, 0));
 	emit(b, CALL_HELPER(BPF_FUNC_ringbuf_output));
 	rb_ok = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));

@@ -69,6 +69,7 @@ struct wrapper {
 	 * its attach cookie; NULL when the caller needs none.
 	 */
 	uint32_t *group_of;
+	unsigned stacks;	/* record -g: WRAP_STACK_* (bpf/stack_emit.h) */
 };
 
 /* Distinct fetch codes one spec program dispatches between. */

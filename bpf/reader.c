@@ -81,6 +81,14 @@ static int on_sample(void *ctx, void *data, size_t size)
 
 	if (size >= sizeof(*h) && h->probe_id < r->s->nprogs)
 		r->per_probe[h->probe_id]++;
+	if (r->syms && size >= sizeof(*h) && (h->flags & VTRACE_SAMPLE_F_STACK)) {
+		const char *maps;
+		size_t len;
+
+		/* the process's mappings, while it is there to read them from */
+		if (!stack_syms_track(r->syms, h->pid, &maps, &len) && maps && r->file)
+			datafile_maps(&r->df, h->pid, maps, len);
+	}
 	if (r->file) {
 		datafile_sample(&r->df, data, size);
 		r->samples++;
@@ -112,6 +120,13 @@ int reader_open(struct reader *r, struct session *s, const struct reader_opts *o
 	if (!r->per_probe)
 		return -ENOMEM;
 	rc = decoder_from_session(&r->dec, s);
+	if (!rc && s->stacks) {
+		r->syms = stack_syms_new();
+		r->dec.stack = stack_syms_print;
+		r->dec.stack_ctx = r->syms;
+		if (!r->syms)
+			rc = -ENOMEM;
+	}
 	if (!rc && o->path) {
 		rc = datafile_create(&r->df, o->path, &r->dec, o->meta);
 		r->file = !rc;
@@ -147,6 +162,8 @@ int reader_close(struct reader *r, unsigned long long lost)
 	}
 	ring_buffer__free(r->rb);
 	decoder_free(&r->dec);
+	stack_syms_free(r->syms);
+	r->syms = NULL;
 	strbuf_release(&r->line);
 	free(r->per_probe);
 	r->per_probe = NULL;

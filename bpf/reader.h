@@ -8,6 +8,7 @@
 #include "lib/datafile.h"
 #include "lib/decode.h"
 #include "lib/strbuf.h"
+#include "probe/stack.h"
 
 /* Reads the session's ring buffer into text lines, JSON lines or a data file. */
 struct reader_opts {
@@ -29,6 +30,7 @@ struct reader {
 	unsigned long long samples;
 	unsigned long long malformed;
 	unsigned long long *per_probe;	/* samples by probe id, for vtrace list */
+	struct stack_syms *syms;	/* record -g: mappings and symbols */
 };
 
 int reader_open(struct reader *r, struct session *s, const struct reader_opts *o);

@@ -16,6 +16,7 @@
 #include "bpf/embed.h"
 #include "bpf/session.h"
 #include "bpf/uprobe_multi.h"
+#include "bpf/stack_emit.h"
 #include "lib/error.h"
 #include "lib/strbuf.h"
 #include "lib/tracefs.h"
@@ -68,6 +69,12 @@ static bool reads_user(const struct vt_program *p)
 	       !prologue_is_fast(p->res.insts, p->res.ninsts);
 }
 
+/* A spec sample's largest size, with record -g's stacks. */
+static uint32_t spec_sample_max(const struct session *s, const struct vt_program *p)
+{
+	return stack_sample_max(p->layout.total, s->stacks ? stack_wanted(p->res.target) : 0);
+}
+
 /*
  * A spec program: the generated wrapper calls the user's function.  Loaded
  * sleepable where it can be (features.h), else as before, and said so
@@ -92,6 +99,7 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		.sleepable = loading->ur.sleepable && reads_user(p),
 		.task_scratch_fd = loading->ur.scratch_fd,
 		.str_kfunc = loading->ur.str_kfunc,
+		.stacks = loading->stacks ? stack_wanted(p->res.target) : 0,
 	};
 	size_t bad = 0;
 	int err;
@@ -654,8 +662,8 @@ static int create_maps(struct session *s)
 		__u32 value = 0;
 
 		for (size_t i = 0; i < s->nprogs; i++)
-			if (s->progs[i]->spec && s->progs[i]->layout.total > value)
-				value = s->progs[i]->layout.total;
+			if (s->progs[i]->spec && spec_sample_max(s, s->progs[i]) > value)
+				value = spec_sample_max(s, s->progs[i]);
 		if (value) {
 			s->scratch_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "vtrace_scratch", 4,
 						       (value + 7) & ~7u, s->nprogs, &none);
@@ -668,8 +676,8 @@ static int create_maps(struct session *s)
 		__u32 value = 0;
 
 		for (size_t i = 0; i < s->nprogs; i++)
-			if (reads_user(s->progs[i]) && s->progs[i]->layout.total > value)
-				value = s->progs[i]->layout.total;
+			if (reads_user(s->progs[i]) && spec_sample_max(s, s->progs[i]) > value)
+				value = spec_sample_max(s, s->progs[i]);
 		if (value) {
 			user_reads_setup(&s->ur, value);
 			if (!s->ur.sleepable)

@@ -64,6 +64,7 @@ struct session {
 	struct entry_probes entry;	/* entry values' companion probes */
 	struct user_reads ur;		/* sleepable reads of user memory */
 	bool loaded;
+	bool stacks;			/* record -g */
 };
 
 void session_init(struct session *s);

@@ -48,6 +48,7 @@ struct record_opts {
 	const char *output;
 	bool json;
 	unsigned fields;
+	bool stacks;
 };
 
 enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON };
@@ -65,6 +66,7 @@ static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Write samples to a data file (print it with vtrace script)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per sample (see vtrace-script(1))", 0 },
 	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
+	{ "call-graph", 'g', NULL, 0, "Record the user stack of each sample (and the kernel stack of kernel probes)", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
 	{ 0 }
 };
@@ -150,6 +152,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-F takes comm,pid,tid,cpu,time,event,args; not '%s'", bad);
 		break;
 	}
+	case 'g':
+		o->stacks = true;
+		break;
 	case 'v':
 		verbose++;
 		break;
@@ -510,6 +515,7 @@ int cmd_record(int argc, char **argv)
 
 	session_init(&s);
 	s.rb_size = o.buffer_size;
+	s.stacks = o.stacks;
 	for (int i = 0; i < o.nevents; i++) {
 		err = session_add_event(&s, o.events[i].arg, o.events[i].spec);
 		if (err)

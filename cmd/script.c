@@ -12,21 +12,26 @@
 #include "cmd/builtin.h"
 #include "lib/datafile.h"
 #include "lib/error.h"
+#include "lib/folded.h"
+#include "probe/stack.h"
 
 struct script_opts {
 	const char *input;
 	bool json;
 	bool header;
+	bool folded;
 	unsigned fields;
 };
 
-enum { OPT_JSON = 0x100, OPT_HEADER };
+enum { OPT_JSON = 0x100, OPT_HEADER, OPT_FOLDED };
 
 static const struct argp_option options[] = {
 	{ "input", 'i', "FILE", 0, "The data file (default: vtrace.data)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per sample", 0 },
 	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
 	{ "header", OPT_HEADER, NULL, 0, "Print the file's header (host, kernel, command) first", 0 },
+	{ "folded", OPT_FOLDED, NULL, 0, "Folded stacks of record -g, one line per stack: "
+	  "comm;outer;...;inner COUNT (flamegraph.pl, speedscope)", 0 },
 	{ 0 }
 };
 
@@ -53,6 +58,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_HEADER:
 		o->header = true;
 		break;
+	case OPT_FOLDED:
+		o->folded = true;
+		break;
 	case 'F':
 		if (decode_fields_parse(arg, &o->fields, &bad))
 			argp_error(state, "-F takes comm,pid,tid,cpu,time,event,args; not '%s'", bad);
@@ -71,6 +79,9 @@ struct printer {
 	struct strbuf line;
 	unsigned long long samples;
 	bool probes_done;
+	struct stack_syms *syms;
+	struct folded folded;
+	unsigned long long unstacked;	/* --folded: samples without a stack */
 };
 
 /* --header: each probe's event, spec, and args with their C types. */
@@ -95,7 +106,22 @@ static int print_sample(void *ctx, struct decoder *d, const void *data, size_t s
 
 	if (p->o->header && !p->probes_done)
 		print_probes(p, d);
+	if (!d->stack) {
+		d->stack = stack_syms_print;
+		d->stack_ctx = p->syms;
+	}
 	strbuf_reset(&p->line);
+	if (p->o->folded) {
+		rc = decode_folded(d, &p->line, data, size);
+		if (rc == -ENOENT) {
+			p->unstacked++;
+			return 0;
+		}
+		if (!rc && folded_add(&p->folded, p->line.buf))
+			rc = -ENOMEM;
+		p->samples += !rc;
+		return rc;
+	}
 	rc = p->o->json ? decode_json(d, &p->line, data, size) :
 			  decode_text(d, &p->line, data, size, p->o->fields);
 	if (rc)
@@ -121,6 +147,13 @@ static int print_lost(void *ctx, uint64_t lost)
 	return 0;
 }
 
+static int add_maps(void *ctx, uint32_t pid, const char *text, size_t len)
+{
+	struct printer *p = ctx;
+
+	return stack_syms_add_maps(p->syms, pid, text, len);
+}
+
 /* --header: the file's META lines as comments, before the samples. */
 static void print_meta(void *ctx, const char *text)
 {
@@ -142,7 +175,7 @@ int cmd_script(int argc, char **argv)
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct script_opts o = { .input = "vtrace.data", .fields = FIELD_DEFAULT };
 	struct printer p = { .o = &o };
-	struct datafile_callbacks cb = { print_sample, print_lost, print_meta, &p };
+	struct datafile_callbacks cb = { print_sample, print_lost, print_meta, &p, add_maps };
 	struct decoder d;
 	char err[512], *meta = NULL;
 	int rc;
@@ -150,8 +183,20 @@ int cmd_script(int argc, char **argv)
 	argv[0] = "vtrace script";
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 2;
+	if (o.folded && o.json) {
+		pr_err("--folded and --json exclude each other");
+		return 2;
+	}
+	p.syms = stack_syms_new();
+	if (!p.syms)
+		return 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	rc = datafile_read(o.input, &d, &cb, &meta, err, sizeof(err));
+	if (o.folded) {
+		folded_print(&p.folded, stdout);
+		if (p.unstacked)
+			pr_warn("%llu samples have no stack (record them with -g)", p.unstacked);
+	}
 	if (o.header && !p.probes_done)
 		print_probes(&p, &d);
 	fflush(stdout);
@@ -160,5 +205,7 @@ int cmd_script(int argc, char **argv)
 	free(meta);
 	decoder_free(&d);
 	strbuf_release(&p.line);
+	folded_free(&p.folded);
+	stack_syms_free(p.syms);
 	return rc ? 1 : 0;
 }

@@ -179,6 +179,18 @@ int datafile_lost(struct datafile_writer *w, uint64_t lost)
 	return put_record(w, REC_LOST, &lost, sizeof(lost));
 }
 
+int datafile_maps(struct datafile_writer *w, uint32_t pid, const char *text, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+	int rc;
+
+	put_u32(&b, pid);
+	strbuf_add(&b, text, len);
+	rc = put_buf(w, REC_MAPS, &b);
+	strbuf_release(&b);
+	return rc;
+}
+
 int datafile_close(struct datafile_writer *w)
 {
 	int err;
@@ -495,6 +507,13 @@ int datafile_read(const char *path, struct decoder *d, const struct datafile_cal
 		case REC_END:
 			ended = true;
 			break;
+		case REC_MAPS: {
+			uint32_t pid = get_u32(&c);
+
+			if (!c.bad && cb->maps && cb->maps(cb->ctx, pid, c.p, c.end - c.p))
+				c.bad = 1;
+			break;
+		}
 		default:
 			c.bad = 1;
 		}

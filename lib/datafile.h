@@ -28,6 +28,8 @@ enum datafile_record {
 	REC_SAMPLE = 6,		/* a ring-buffer sample as it arrived */
 	REC_LOST = 7,		/* u64 samples lost */
 	REC_END = 8,		/* u64 samples written: the file is complete */
+	REC_MAPS = 9,		/* u32 pid, then a process's mappings as text (record -g):
+				   /proc/PID/maps lines of its files, "# build-id HEX PATH" lines */
 };
 
 struct datafile_writer {
@@ -43,6 +45,8 @@ struct datafile_writer {
 int datafile_create(struct datafile_writer *w, const char *path, struct decoder *d, const char *meta);
 int datafile_sample(struct datafile_writer *w, const void *data, size_t size);
 int datafile_lost(struct datafile_writer *w, uint64_t lost);
+/* A process's mappings, before the first of its samples with a stack. */
+int datafile_maps(struct datafile_writer *w, uint32_t pid, const char *text, size_t len);
 /* Writes the end record and closes; 0 or -errno (the first error seen). */
 int datafile_close(struct datafile_writer *w);
 
@@ -51,6 +55,8 @@ struct datafile_callbacks {
 	int (*lost)(void *ctx, uint64_t lost);
 	void (*meta)(void *ctx, const char *text);	/* the META record, when read */
 	void *ctx;
+	/* a MAPS record (may be NULL): text is not NUL-terminated */
+	int (*maps)(void *ctx, uint32_t pid, const char *text, size_t len);
 };
 
 /*

@@ -264,15 +264,80 @@ static int payload(struct decoder *d, struct decode_probe *p, struct strbuf *sb,
 	}
 }
 
-int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t size, unsigned fields)
+long decode_stack_split(const void *data, size_t size)
 {
 	const struct vtrace_sample *h = data;
-	struct decode_probe *p = probe_of(d, h, size);
+	struct vtrace_stack_trailer t;
+
+	if (size < sizeof(*h) || !(h->flags & VTRACE_SAMPLE_F_STACK))
+		return size;
+	if (size < sizeof(*h) + sizeof(struct vtrace_stack_block) + sizeof(t))
+		return -1;
+	memcpy(&t, (const char *)data + size - sizeof(t), sizeof(t));
+	if (t.magic != VTRACE_STACK_MAGIC || t.block_off < sizeof(*h) ||
+	    t.block_off > size - sizeof(t) - sizeof(struct vtrace_stack_block))
+		return -1;
+	return t.block_off;
+}
+
+/* The stack after what payload() printed, when the sample has one. */
+static int stack_out(struct decoder *d, struct strbuf *sb, const void *data, size_t size,
+		     size_t split, enum decode_stack_mode mode)
+{
+	const char *blk = (const char *)data + split;
+	size_t len = size - sizeof(struct vtrace_stack_trailer) - split;
+
+	if (split == size)
+		return mode == STACK_FOLDED ? -ENOENT : 0;
+	if (d->stack)
+		return d->stack(d->stack_ctx, sb, data, blk, len, mode);
+	return 0;
+}
+
+int decode_folded(struct decoder *d, struct strbuf *sb, const void *data, size_t size)
+{
+	const struct vtrace_sample *h = data;
+	char comm[sizeof(h->comm) * 4 + 1];
+	struct strbuf c = { comm, 0, sizeof(comm) };
+	long split = decode_stack_split(data, size);
+
+	if (!probe_of(d, h, size) || split < 0)
+		return -EINVAL;
+	if ((size_t)split == size)
+		return -ENOENT;
+	comm[0] = 0;
+	strbuf_add_escaped(&c, h->comm, sizeof(h->comm), 0);
+	/* flame graph tools split on ';' and on the last ' ' */
+	for (char *q = comm; *q; q++)
+		if (*q == ';' || *q == ' ')
+			*q = '_';
+	strbuf_addstr(sb, comm);
+	return stack_out(d, sb, data, size, split, STACK_FOLDED);
+}
+
+static int text_line(struct decoder *d, struct decode_probe *p, struct strbuf *sb,
+		     const void *data, size_t size, unsigned fields);
+
+int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t size, unsigned fields)
+{
+	struct decode_probe *p = probe_of(d, data, size);
+	long split = decode_stack_split(data, size);
+	int rc;
+
+	if (!p || split < 0)
+		return -EINVAL;
+	/* the sample line, then its frames */
+	rc = text_line(d, p, sb, data, split, fields);
+	return rc ? rc : stack_out(d, sb, data, size, split, STACK_TEXT);
+}
+
+static int text_line(struct decoder *d, struct decode_probe *p, struct strbuf *sb,
+		     const void *data, size_t size, unsigned fields)
+{
+	const struct vtrace_sample *h = data;
 	char comm[sizeof(h->comm) * 4 + 1];
 	struct strbuf c = { comm, 0, sizeof(comm) };
 
-	if (!p)
-		return -EINVAL;
 	if (fields == FIELD_DEFAULT) {
 		output_header(sb, h, p->event);
 		return payload(d, p, sb, data, size, false);
@@ -305,9 +370,10 @@ int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t s
 	const struct vtrace_sample *h = data;
 	struct decode_probe *p = probe_of(d, h, size);
 	size_t start = sb->len;
+	long split = decode_stack_split(data, size);
 	int rc;
 
-	if (!p)
+	if (!p || split < 0)
 		return -EINVAL;
 	strbuf_addstr(sb, "{\"type\":\"sample\",\"comm\":");
 	strbuf_add_json_string(sb, h->comm, sizeof(h->comm));
@@ -315,13 +381,17 @@ int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t s
 		    h->cpu, (unsigned long long)h->time_ns);
 	strbuf_add_json_string(sb, p->event, (size_t)-1);
 	strbuf_addstr(sb, ",\"args\":{");
-	rc = payload(d, p, sb, data, size, true);
+	rc = payload(d, p, sb, data, split, true);
+	if (!rc) {
+		strbuf_addch(sb, '}');
+		rc = stack_out(d, sb, data, size, split, STACK_JSON);
+	}
 	if (rc) {
 		sb->len = start;
 		sb->buf[start] = 0;
 		return rc;
 	}
-	strbuf_addstr(sb, "}}");
+	strbuf_addch(sb, '}');
 	return 0;
 }
 

@@ -49,6 +49,15 @@ struct decode_obj {
 	size_t ntypes;
 };
 
+/* How a sample's stack (record -g) is printed. */
+enum decode_stack_mode {
+	STACK_TEXT,		/* perf script's frame lines, after the sample line */
+	STACK_JSON,		/* ,"stack":[{...}] */
+	STACK_FOLDED,		/* outer;...;inner (no comm, no count) */
+};
+
+struct vtrace_sample;
+
 struct decoder {
 	struct decode_probe *probes;
 	size_t nprobes;
@@ -57,6 +66,10 @@ struct decoder {
 	/* live: finds an emitted type the first time it is seen (may be NULL) */
 	struct value_type *(*find_type)(void *ctx, uint32_t obj, uint32_t id);
 	void *find_ctx;
+	/* symbolizes a stack block (vtrace_sample.h); NULL: stacks print as addresses */
+	int (*stack)(void *ctx, struct strbuf *sb, const struct vtrace_sample *h, const void *blk,
+		     size_t len, enum decode_stack_mode mode);
+	void *stack_ctx;
 };
 
 /* Output fields, for -F. */
@@ -78,6 +91,15 @@ int decode_fields_parse(const char *spec, unsigned *mask, const char **bad);
 int decode_text(struct decoder *d, struct strbuf *sb, const void *data, size_t size, unsigned fields);
 int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t size);
 void decode_lost_json(struct strbuf *sb, uint64_t lost);
+
+/*
+ * A sample's stack as one folded line's key, "comm;outer;...;inner"
+ * (vtrace script --folded); -ENOENT when the sample has no stack.
+ */
+int decode_folded(struct decoder *d, struct strbuf *sb, const void *data, size_t size);
+
+/* The stack block of a sample with VTRACE_SAMPLE_F_STACK: its offset, or size if none; -1 if malformed. */
+long decode_stack_split(const void *data, size_t size);
 
 /* The type of obj's BTF id, through find_type the first time. */
 const struct value_type *decode_type(struct decoder *d, uint32_t obj, uint32_t id);

@@ -25,6 +25,8 @@ enum vtrace_sample_kind {
 
 /* flags: a spec sample (VTRACE_SAMPLE_ARGS) has an unavailable word after its fault word */
 #define VTRACE_SAMPLE_F_UNAVAIL 0x1
+/* flags: the sample ends with a struct vtrace_stack_trailer (record -g) */
+#define VTRACE_SAMPLE_F_STACK 0x2
 
 struct vtrace_sample {
 	__u32 probe_id;
@@ -62,6 +64,37 @@ struct vtrace_struct_payload {
 	__u32 type_id;		/* in the object's own BTF */
 	__u32 size;
 	/* then the bytes */
+};
+
+/*
+ * Stacks (record -g).  A sample with VTRACE_SAMPLE_F_STACK ends with a
+ * trailer; the stack block it points at follows the payload:
+ *
+ *   struct vtrace_stack_block
+ *   kern_bytes of kernel return addresses (u64, innermost first)
+ *   regs_bytes of the user registers (struct pt_regs of x86-64, 168 bytes)
+ *   stack_bytes of user stack, copied from the registers' sp up
+ *   (pad to 8) struct vtrace_stack_trailer
+ *
+ * User stacks are unwound in user space from the registers and the copy
+ * with the binaries' CFI (as perf's --call-graph dwarf), so code built
+ * without frame pointers unwinds as gdb unwinds it.
+ */
+#define VTRACE_STACK_MAGIC 0x4b535456	/* "VTSK" */
+#define VTRACE_KSTACK_MAX 1016		/* 127 frames, the kernel's default limit */
+#define VTRACE_UREGS_SIZE 168
+#define VTRACE_USTACK_MAX 8192
+
+struct vtrace_stack_block {
+	__u32 kern_bytes;
+	__u32 regs_bytes;
+	__u32 stack_bytes;
+	__u32 reserved;
+};
+
+struct vtrace_stack_trailer {
+	__u32 block_off;	/* from the start of the sample */
+	__u32 magic;		/* VTRACE_STACK_MAGIC */
 };
 
 enum vtrace_fmt_kind {

@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dwarf.h>
+#include <elfutils/libdwelf.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/fs.h"
+#include "lib/strbuf.h"
+#include "probe/stack.h"
+#include "vtrace_sample.h"
+
+#define FRAMES_MAX 128
+
+struct build_id {
+	char *path;
+	char *hex;
+};
+
+struct proc {
+	pid_t pid;
+	Dwfl *dwfl;
+	bool attached;
+	struct build_id *ids;	/* as recorded; checked against the files read */
+	size_t nids;
+	/* the sample being unwound */
+	const uint64_t *regs;
+	const unsigned char *stack;
+	uint64_t sp;
+	size_t stack_len;
+};
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+	char *mod;
+};
+
+struct stack_syms {
+	struct proc *procs;
+	size_t nprocs;
+	struct ksym *ksyms;
+	size_t nksyms;
+	bool ksyms_read;
+	struct strbuf text;
+};
+
+struct frame {
+	uint64_t pc;
+	bool kernel;
+	bool activation;	/* the pc itself, not a return address */
+};
+
+static const Dwfl_Callbacks dwfl_cbs = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+};
+
+struct stack_syms *stack_syms_new(void)
+{
+	struct stack_syms *ss = calloc(1, sizeof(*ss));
+
+	return ss;
+}
+
+void stack_syms_free(struct stack_syms *ss)
+{
+	if (!ss)
+		return;
+	for (size_t i = 0; i < ss->nprocs; i++) {
+		if (ss->procs[i].dwfl)
+			dwfl_end(ss->procs[i].dwfl);
+		for (size_t j = 0; j < ss->procs[i].nids; j++) {
+			free(ss->procs[i].ids[j].path);
+			free(ss->procs[i].ids[j].hex);
+		}
+		free(ss->procs[i].ids);
+	}
+	free(ss->procs);
+	for (size_t i = 0; i < ss->nksyms; i++) {
+		free(ss->ksyms[i].name);
+		free(ss->ksyms[i].mod);
+	}
+	free(ss->ksyms);
+	strbuf_release(&ss->text);
+	free(ss);
+}
+
+static struct proc *proc_find(struct stack_syms *ss, pid_t pid)
+{
+	for (size_t i = 0; i < ss->nprocs; i++)
+		if (ss->procs[i].pid == pid)
+			return &ss->procs[i];
+	return NULL;
+}
+
+/* The file's GNU build id in hex, or "" when it has none. */
+static void build_id_hex(const char *path, char *out, size_t size)
+{
+	const unsigned char *id;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+	ssize_t n;
+
+	out[0] = 0;
+	if (fd < 0)
+		return;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	n = elf ? dwelf_elf_gnu_build_id(elf, (const void **)&id) : -1;
+	for (ssize_t i = 0; i < n && (size_t)(2 * i + 2) < size; i++)
+		snprintf(out + 2 * i, 3, "%02x", id[i]);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+}
+
+/*
+ * pid's mappings from text: the maps lines of its files go to libdwfl,
+ * the "# build-id" lines are kept to check the files against.
+ */
+static int proc_add(struct stack_syms *ss, pid_t pid, const char *text, size_t len)
+{
+	struct proc *np = realloc(ss->procs, (ss->nprocs + 1) * sizeof(*np)), *p;
+	struct strbuf maps = STRBUF_INIT;
+	FILE *f;
+	int rc = 0;
+
+	if (!np)
+		return -ENOMEM;
+	ss->procs = np;
+	p = &ss->procs[ss->nprocs++];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	for (const char *l = text, *end = text + len; l < end;) {
+		const char *nl = memchr(l, '\n', end - l);
+		size_t n = (nl ? nl : end) - l;
+		char hex[128], path[4096];
+
+		if (n > 11 && !strncmp(l, "# build-id ", 11)) {
+			char line[4300];
+			struct build_id *ni;
+
+			snprintf(line, sizeof(line), "%.*s", (int)n, l);
+			if (sscanf(line, "# build-id %127s %4095[^\n]", hex, path) == 2 &&
+			    (ni = realloc(p->ids, (p->nids + 1) * sizeof(*ni)))) {
+				p->ids = ni;
+				ni[p->nids].path = strdup(path);
+				ni[p->nids++].hex = strdup(hex);
+			}
+		} else if (n && l[0] != '#') {
+			strbuf_add(&maps, l, n);
+			strbuf_addch(&maps, '\n');
+		}
+		l += n + 1;
+	}
+	p->dwfl = dwfl_begin(&dwfl_cbs);
+	f = maps.len ? fmemopen(maps.buf, maps.len, "r") : NULL;
+	if (!p->dwfl || !f) {
+		rc = -ENOMEM;
+	} else {
+		dwfl_report_begin(p->dwfl);
+		if (dwfl_linux_proc_maps_report(p->dwfl, f))
+			rc = -EINVAL;
+		dwfl_report_end(p->dwfl, NULL, NULL);
+	}
+	if (f)
+		fclose(f);
+	strbuf_release(&maps);
+	return rc;
+}
+
+int stack_syms_add_maps(struct stack_syms *ss, pid_t pid, const char *text, size_t len)
+{
+	if (proc_find(ss, pid))
+		return 0;
+	return proc_add(ss, pid, text, len) == -ENOMEM ? -ENOMEM : 0;
+}
+
+int stack_syms_track(struct stack_syms *ss, pid_t pid, const char **text, size_t *len)
+{
+	char path[64], *raw = NULL, prev[4096] = "";
+	size_t rlen = 0;
+	int rc;
+
+	*text = NULL;
+	*len = 0;
+	if (proc_find(ss, pid))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	rc = read_file(path, &raw, &rlen);
+	strbuf_reset(&ss->text);
+	/* the lines of files (not the heap, the stack, [vdso]), each file's build id once */
+	for (size_t off = 0; !rc && off < rlen;) {
+		char *nl = memchr(raw + off, '\n', rlen - off);
+		size_t n = (nl ? (size_t)(nl - raw) : rlen) - off;
+		char *line = strndup(raw + off, n), *file = line ? strchr(line, '/') : NULL;
+
+		if (file && !strstr(file, " (deleted)")) {
+			strbuf_addf(&ss->text, "%s\n", line);
+			if (strcmp(prev, file)) {
+				char hex[128];
+
+				build_id_hex(file, hex, sizeof(hex));
+				if (hex[0])
+					strbuf_addf(&ss->text, "# build-id %s %s\n", hex, file);
+				snprintf(prev, sizeof(prev), "%s", file);
+			}
+		}
+		free(line);
+		off += n + 1;
+	}
+	free(raw);
+	/* a process gone before its first stack arrived: its frames print [unknown] */
+	rc = proc_add(ss, pid, ss->text.buf ? ss->text.buf : "", ss->text.len);
+	if (rc == -ENOMEM)
+		return rc;
+	*text = ss->text.buf;
+	*len = ss->text.len;
+	return 0;
+}
+
+/* ---- unwinding ---------------------------------------------------- */
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	struct proc *p = arg;
+
+	(void)dwfl;
+	if (*thread_argp)
+		return 0;
+	*thread_argp = arg;
+	return p->pid;
+}
+
+static bool get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **thread_argp)
+{
+	(void)dwfl;
+	(void)tid;
+	*thread_argp = arg;
+	return true;
+}
+
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+	struct proc *p = arg;
+
+	(void)dwfl;
+	if (addr < p->sp || addr - p->sp + 8 > p->stack_len)
+		return false;
+	memcpy(result, p->stack + (addr - p->sp), 8);
+	return true;
+}
+
+/* struct pt_regs offsets (in u64s) of DWARF registers 0..16 on x86-64 */
+static const int pt_regs_index[17] = {
+	10, 12, 11, 5, 13, 14, 4, 19, 9, 8, 7, 6, 3, 2, 1, 0, 16,
+};
+
+static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct proc *p = arg;
+	Dwarf_Word regs[17];
+
+	for (int i = 0; i < 17; i++)
+		regs[i] = p->regs[pt_regs_index[i]];
+	if (!dwfl_thread_state_registers(thread, 0, 16, regs))
+		return false;
+	dwfl_thread_state_register_pc(thread, regs[16]);
+	return true;
+}
+
+static const Dwfl_Thread_Callbacks thread_cbs = {
+	.next_thread = next_thread,
+	.get_thread = get_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = set_initial_registers,
+};
+
+struct unwind {
+	struct frame *frames;
+	size_t n;
+};
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+	struct unwind *u = arg;
+	Dwarf_Addr pc;
+	bool act;
+
+	if (!dwfl_frame_pc(state, &pc, &act) || !pc)
+		return DWARF_CB_ABORT;
+	u->frames[u->n].pc = pc;
+	u->frames[u->n].kernel = false;
+	u->frames[u->n].activation = act;
+	return ++u->n < FRAMES_MAX ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+static void unwind_user(struct proc *p, const unsigned char *regs, const unsigned char *stk,
+			size_t stk_len, struct unwind *u)
+{
+	uint64_t r[VTRACE_UREGS_SIZE / 8];
+
+	memcpy(r, regs, sizeof(r));
+	if (!r[16])
+		return;	/* a kernel thread: no user stack */
+	p->regs = r;
+	p->stack = stk;
+	p->sp = r[19];
+	p->stack_len = stk_len;
+	if (!p->attached)
+		p->attached = dwfl_attach_state(p->dwfl, NULL, p->pid, &thread_cbs, p);
+	if (p->attached)
+		dwfl_getthread_frames(p->dwfl, p->pid, frame_cb, u);
+	if (!u->n) {
+		/* no CFI to start from: the pc alone */
+		u->frames[u->n].pc = r[16];
+		u->frames[u->n].kernel = false;
+		u->frames[u->n++].activation = true;
+	}
+	p->regs = NULL;
+}
+
+/* ---- symbols ------------------------------------------------------ */
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void ksyms_read(struct stack_syms *ss)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512];
+	size_t cap = 0;
+
+	ss->ksyms_read = true;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[256], mod[128] = "";
+		struct ksym *k;
+
+		if (sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod) < 3 || !addr)
+			continue;
+		if (type != 't' && type != 'T' && type != 'W' && type != 'w')
+			continue;
+		if (ss->nksyms == cap) {
+			cap = cap ? 2 * cap : 65536;
+			k = realloc(ss->ksyms, cap * sizeof(*k));
+			if (!k)
+				break;
+			ss->ksyms = k;
+		}
+		k = &ss->ksyms[ss->nksyms++];
+		k->addr = addr;
+		k->name = strdup(name);
+		k->mod = mod[0] ? strdup(mod) : NULL;
+	}
+	fclose(f);
+	qsort(ss->ksyms, ss->nksyms, sizeof(*ss->ksyms), ksym_cmp);
+}
+
+static const struct ksym *ksym_find(struct stack_syms *ss, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!ss->ksyms_read)
+		ksyms_read(ss);
+	hi = ss->nksyms;
+	if (!hi || addr < ss->ksyms[0].addr)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ss->ksyms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &ss->ksyms[lo];
+}
+
+/* One printed frame: a function (inlined or not) at pc. */
+struct sym {
+	const char *name;	/* NULL: [unknown] */
+	uint64_t off;
+	const char *dso;	/* NULL: [unknown] */
+	bool inlined;
+};
+
+static void frame_out(struct strbuf *sb, uint64_t pc, const struct sym *s, bool kernel,
+		      enum decode_stack_mode mode, bool *first)
+{
+	switch (mode) {
+	case STACK_TEXT:
+		strbuf_addf(sb, "\n\t%16" PRIx64 " ", pc);
+		if (s->name)
+			strbuf_addf(sb, "%s+0x%" PRIx64, s->name, s->off);
+		else
+			strbuf_addstr(sb, "[unknown]");
+		if (s->inlined)
+			strbuf_addstr(sb, " (inlined)");
+		else
+			strbuf_addf(sb, " (%s)", s->dso ? s->dso : "[unknown]");
+		break;
+	case STACK_JSON:
+		strbuf_addf(sb, "%s{\"addr\":\"0x%" PRIx64 "\",\"symbol\":", *first ? "" : ",", pc);
+		if (s->name)
+			strbuf_add_json_string(sb, s->name, (size_t)-1);
+		else
+			strbuf_addstr(sb, "null");
+		strbuf_addf(sb, ",\"offset\":%" PRIu64 ",\"dso\":", s->off);
+		if (s->dso)
+			strbuf_add_json_string(sb, s->dso, (size_t)-1);
+		else
+			strbuf_addstr(sb, "null");
+		strbuf_addf(sb, ",\"inlined\":%s,\"kernel\":%s}", s->inlined ? "true" : "false",
+			    kernel ? "true" : "false");
+		break;
+	case STACK_FOLDED:
+		break;
+	}
+	*first = false;
+}
+
+/* The frames of one pc, innermost first: its inlined calls, then its function. */
+static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, size_t max)
+{
+	Dwarf_Addr lookup = f->activation ? f->pc : f->pc - 1, bias;
+	Dwfl_Module *mod = p && p->dwfl ? dwfl_addrmodule(p->dwfl, lookup) : NULL;
+	const char *dso = NULL, *name = NULL;
+	GElf_Off off = 0;
+	GElf_Sym sym;
+	Dwarf_Die *cu, *scopes = NULL;
+	size_t n = 0;
+	int nscopes;
+
+	if (mod) {
+		dso = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		name = dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL);
+		off += f->pc - lookup;
+	}
+	cu = mod ? dwfl_module_addrdie(mod, lookup, &bias) : NULL;
+	nscopes = cu ? dwarf_getscopes(cu, lookup - bias, &scopes) : 0;
+	for (int i = 0; i < nscopes && n + 1 < max; i++) {
+		const char *in;
+
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		in = dwarf_diename(&scopes[i]);
+		out[n++] = (struct sym){ in, off, dso, true };
+	}
+	free(scopes);
+	out[n++] = (struct sym){ name, name ? off : 0, dso, false };
+	return n;
+}
+
+int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h, const void *blk,
+		     size_t len, enum decode_stack_mode mode)
+{
+	struct stack_syms *ss = ctx;
+	struct vtrace_stack_block b;
+	const unsigned char *q = blk;
+	struct frame frames[2 * FRAMES_MAX];
+	struct unwind u = { frames, 0 };
+	struct proc *p;
+	size_t nk;
+	bool first = true;
+	struct strbuf fold = STRBUF_INIT;
+
+	if (len < sizeof(b))
+		return -EINVAL;
+	memcpy(&b, q, sizeof(b));
+	if ((uint64_t)b.kern_bytes + b.regs_bytes + b.stack_bytes > len - sizeof(b) ||
+	    (b.regs_bytes && b.regs_bytes != VTRACE_UREGS_SIZE) || b.kern_bytes % 8)
+		return -EINVAL;
+	q += sizeof(b);
+	nk = b.kern_bytes / 8;
+	if (nk > FRAMES_MAX)
+		nk = FRAMES_MAX;
+	for (size_t i = 0; i < nk; i++) {
+		memcpy(&frames[u.n].pc, q + 8 * i, 8);
+		frames[u.n].kernel = true;
+		frames[u.n++].activation = i == 0;
+	}
+	q += b.kern_bytes;
+	p = proc_find(ss, h->pid);
+	if (b.regs_bytes) {
+		if (p && p->dwfl) {
+			struct unwind uu = { frames + u.n, 0 };
+
+			unwind_user(p, q, q + b.regs_bytes, b.stack_bytes, &uu);
+			u.n += uu.n;
+		} else {
+			uint64_t ip;
+
+			memcpy(&ip, q + 16 * 8, 8);
+			if (ip)
+				frames[u.n++] = (struct frame){ ip, false, true };
+		}
+	}
+
+	if (mode == STACK_JSON)
+		strbuf_addstr(sb, ",\"stack\":[");
+	/* folded: outermost first, so the frames are collected, then reversed */
+	for (size_t i = 0; i < u.n; i++) {
+		struct sym syms[16];
+		size_t ns;
+
+		if (frames[i].kernel) {
+			const struct ksym *k = ksym_find(ss, frames[i].pc);
+
+			syms[0] = k ? (struct sym){ k->name, frames[i].pc - k->addr,
+						     k->mod ? k->mod : "[kernel.kallsyms]", false }
+				    : (struct sym){ NULL, 0, "[kernel.kallsyms]", false };
+			ns = 1;
+		} else {
+			ns = user_syms(p, &frames[i], syms, 16);
+		}
+		for (size_t j = 0; j < ns; j++) {
+			if (mode != STACK_FOLDED) {
+				frame_out(sb, frames[i].pc, &syms[j], frames[i].kernel, mode, &first);
+				continue;
+			}
+			/* prepend: ";name" before what is there */
+			{
+				struct strbuf t = STRBUF_INIT;
+
+				strbuf_addch(&t, ';');
+				strbuf_addstr(&t, syms[j].name ? syms[j].name : "[unknown]");
+				if (frames[i].kernel)
+					strbuf_addstr(&t, "_[k]");
+				if (fold.len)
+					strbuf_add(&t, fold.buf, fold.len);
+				strbuf_release(&fold);
+				fold = t;
+			}
+		}
+	}
+	if (mode == STACK_JSON)
+		strbuf_addch(sb, ']');
+	else if (mode == STACK_TEXT)
+		strbuf_addch(sb, '\n');	/* perf script: a blank line after the frames */
+	else if (fold.len)
+		strbuf_add(sb, fold.buf, fold.len);
+	strbuf_release(&fold);
+	return 0;
+}
