@@ -34,7 +34,8 @@ size_t folded_print(struct folded *f, FILE *out)
 {
 	size_t lines = 0;
 
-	qsort(f->keys, f->n, sizeof(*f->keys), key_cmp);
+	if (f->n)
+		qsort(f->keys, f->n, sizeof(*f->keys), key_cmp);
 	for (size_t i = 0; i < f->n;) {
 		size_t j = i + 1;
 

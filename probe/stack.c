@@ -450,6 +450,14 @@ static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, 
 		off += f->pc - lookup;
 	}
 	cu = mod ? dwfl_module_addrdie(mod, lookup, &bias) : NULL;
+	/* without .debug_aranges (clang), the unit whose ranges hold the pc */
+	if (mod && !cu) {
+		Dwarf_Die *c = NULL;
+
+		while ((c = dwfl_module_nextcu(mod, c, &bias)) && dwarf_haspc(c, lookup - bias) <= 0)
+			;
+		cu = c;
+	}
 	nscopes = cu ? dwarf_getscopes(cu, lookup - bias, &scopes) : 0;
 	for (int i = 0; i < nscopes && n + 1 < max; i++) {
 		const char *in;

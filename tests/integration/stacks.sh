@@ -1,0 +1,72 @@
+#!/bin/sh
+# record -g: user stacks of a known call chain (main -> outer -> middle,
+# inlined -> leaf) equal gdb's backtrace at the same address, frame for
+# frame (pc, function, inlined or not); JSON carries the same frames; a
+# data file replays them after the process exited; --folded counts equal
+# the calls the target says it made.
+. "$(dirname "$0")/../lib.sh"
+
+for v in gcc-O2 clang-O2; do
+	BIN=$TARGETS/stacks-$v
+	spec_program "$T/leaf.c" "exec=$BIN;ev=leaf x"
+	# no address randomization, as under gdb: the same addresses in both
+	setarch -R "$BIN" 2 1 > /dev/null
+	"$VTRACE" record -g -e "$T/leaf.c" -- setarch -R "$BIN" 4 3 > "$T/live" 2> "$T/err"
+	gdb -batch -nx -x "$TOP/tests/integration/stacks.py" --args "$BIN" 4 3 > "$T/gdb" 2>&1
+	grep '^frame ' "$T/gdb" | awk '{print $2, $3, $4}' > "$T/gdb.frames"
+	# the first sample's frames up to main: PC NAME inline|normal
+	awk '/^ / && n++ {exit} /^\t/ {
+		sym = $2; sub(/\+0x[0-9a-f]+$/, "", sym)
+		print $1, sym, ($3 == "(inlined)" ? "inline" : "normal")
+		if (sym == "main") exit }' "$T/live" > "$T/vt.frames"
+	if [ "$(wc -l < "$T/gdb.frames")" = 4 ] && cmp -s "$T/gdb.frames" "$T/vt.frames"; then
+		ok "$v: -g frames equal gdb's bt at leaf (pc, function, inlined): $(awk '{printf "%s%s ", $2, ($3 == "inline" ? "(inlined)" : "")}' "$T/vt.frames")"
+	else
+		not_ok "$v: -g frames equal gdb's bt" "gdb:" "$(cat "$T/gdb.frames")" "vtrace:" "$(cat "$T/vt.frames")" "$(head -5 "$T/err")"
+	fi
+	expect_grep "$v: frame lines are perf script's: tab, address, symbol+offset, DSO" \
+		"$(printf '\t')$(awk 'NR==1 {printf "%16s", $1}' "$T/vt.frames") leaf+0x0 ($BIN)" "$T/live"
+
+	# JSON: the same frames in a "stack" array
+	"$VTRACE" record -g --json -e "$T/leaf.c" -- setarch -R "$BIN" 4 3 > "$T/json" 2> /dev/null
+	grep '^{' "$T/json" | python3 -c '
+import json, sys
+s = json.loads(sys.stdin.readline())
+for f in s["stack"]:
+    print("%x" % int(f["addr"], 16), f["symbol"], "inline" if f["inlined"] else "normal")
+    if f["symbol"] == "main":
+        break' > "$T/json.frames" 2>&1
+	if cmp -s "$T/gdb.frames" "$T/json.frames"; then
+		ok "$v: --json's stack array equals gdb's bt"
+	else
+		not_ok "$v: --json's stack array equals gdb's bt" "$(cat "$T/json.frames")"
+	fi
+
+	# a data file: the process has exited when script symbolizes
+	"$VTRACE" record -g -o "$T/g.data" -e "$T/leaf.c" -- setarch -R "$BIN" 4 3 > "$T/out" 2> "$T/err"
+	"$VTRACE" script -i "$T/g.data" > "$T/replay" 2> "$T/err"
+	grep '^	' "$T/live" > "$T/live.f"
+	grep '^	' "$T/replay" > "$T/replay.f"
+	if [ -s "$T/live.f" ] && cmp -s "$T/live.f" "$T/replay.f"; then
+		ok "$v: script prints the stacks live mode printed ($(wc -l < "$T/replay.f") frame lines)"
+	else
+		not_ok "$v: script prints live mode's stacks" "$(diff "$T/live.f" "$T/replay.f" | head)"
+	fi
+
+	# --folded: one line per stack, counted
+	"$VTRACE" script -i "$T/g.data" --folded > "$T/folded" 2> "$T/err"
+	calls=$(sed -n 's/^outer=\([0-9]*\) direct=\([0-9]*\)$/\1 \2/p' "$T/out")
+	got=$(awk '/;main;outer;middle;leaf / {o = $NF} /;main;leaf / {d = $NF} END {print o, d}' "$T/folded")
+	if [ "$calls" = "4 3" ] && [ "$got" = "$calls" ] && [ "$(wc -l < "$T/folded")" = 2 ] &&
+		grep -q "^stacks-$v;_start;" "$T/folded"; then
+		ok "$v: --folded counts equal the target's calls ($got)"
+	else
+		not_ok "$v: --folded counts" "target: $calls" "folded:" "$(cat "$T/folded")"
+	fi
+done
+
+# Old data files (no stacks) still print, and --folded says they have none
+spec_program "$T/plain.c" "exec=$TARGETS/stacks-gcc-O2;ev=leaf x"
+"$VTRACE" record -o "$T/p.data" -e "$T/plain.c" -- "$TARGETS/stacks-gcc-O2" 2 1 > /dev/null 2>&1
+"$VTRACE" script -i "$T/p.data" --folded > "$T/pf" 2> "$T/err"
+expect_grep "--folded on samples without stacks says so" "3 samples have no stack" "$T/err"
