@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,27 +56,69 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += n;
 }
 
+size_t utf8_valid_len(const char *str, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n > max)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* no overlong forms, no surrogates, nothing past U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted)
 {
+	size_t len = strnlen(s, max);
+
 	if (quoted)
 		strbuf_addch(sb, '"');
-	for (size_t i = 0; i < max && s[i]; i++) {
+	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
+		size_t n;
 
 		switch (c) {
 		case '\n': strbuf_addstr(sb, "\\n"); break;
 		case '\t': strbuf_addstr(sb, "\\t"); break;
 		case '\r': strbuf_addstr(sb, "\\r"); break;
-		case '\\': strbuf_addstr(sb, quoted ? "\\\\" : "\\"); break;
+		case '\\': strbuf_addstr(sb, "\\\\"); break;
 		case '"':
 			strbuf_addstr(sb, quoted ? "\\\"" : "\"");
 			break;
 		default:
-			if (c < 0x20 || c >= 0x7f)
+			if (c < 0x20 || c == 0x7f) {
 				strbuf_addf(sb, "\\x%02x", c);
-			else
+			} else if (c < 0x80) {
 				strbuf_addch(sb, c);
+			} else if ((n = utf8_valid_len(s + i, len - i))) {
+				strbuf_add(sb, s + i, n);	/* valid UTF-8 as it is */
+				i += n;
+				continue;
+			} else {
+				strbuf_addf(sb, "\\x%02x", c);
+			}
 		}
+		i++;
 	}
 	if (quoted)
 		strbuf_addch(sb, '"');
@@ -83,9 +126,12 @@ void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted
 
 void strbuf_add_json_string(struct strbuf *sb, const char *s, size_t max)
 {
+	size_t len = strnlen(s, max);
+
 	strbuf_addch(sb, '"');
-	for (size_t i = 0; i < max && s[i]; i++) {
+	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
+		size_t n;
 
 		if (c == '"' || c == '\\')
 			strbuf_addf(sb, "\\%c", c);
@@ -93,10 +139,19 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s, size_t max)
 			strbuf_addstr(sb, "\\n");
 		else if (c == '\t')
 			strbuf_addstr(sb, "\\t");
-		else if (c < 0x20 || c >= 0x7f)
+		else if (c < 0x20 || c == 0x7f)
 			strbuf_addf(sb, "\\u%04x", c);
-		else
+		else if (c < 0x80)
 			strbuf_addch(sb, c);
+		else if ((n = utf8_valid_len(s + i, len - i))) {
+			strbuf_add(sb, s + i, n);
+			i += n;
+			continue;
+		} else {
+			/* PEP 383's surrogateescape: byte 0xHH is U+DCHH, which UTF-8 cannot hold */
+			strbuf_addf(sb, "\\udc%02x", c);
+		}
+		i++;
 	}
 	strbuf_addch(sb, '"');
 }

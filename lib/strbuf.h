@@ -19,11 +19,23 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Appends s (at most max bytes, stopping at NUL) with C escapes; quoted adds "". */
+/*
+ * Appends s (at most max bytes, stopping at NUL; max (size_t)-1: to its
+ * NUL) with C escapes; quoted adds "".  Reversible: valid UTF-8 passes as
+ * it is, \\ \n \t \r (and \" when quoted) stand for themselves, every
+ * other control byte, DEL and every byte that is not part of a valid UTF-8
+ * sequence is \xHH.
+ */
 void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted);
-/* Appends s (at most max bytes, stopping at NUL) as a JSON string; bytes
- * that are not printable ASCII become \u00XX, so the output is valid UTF-8. */
+/*
+ * Appends s as a JSON string: valid UTF-8 passes as it is, control bytes
+ * are \uXXXX, and a byte that is not valid UTF-8 is \udcHH (U+DC80..U+DCFF,
+ * Python's surrogateescape: bytes.decode("utf-8", "surrogateescape") reads
+ * the same string, and .encode("utf-8", "surrogateescape") gives the bytes).
+ */
 void strbuf_add_json_string(struct strbuf *sb, const char *s, size_t max);
+/* The length of the valid UTF-8 sequence at s (at most max bytes), 0 if none. */
+size_t utf8_valid_len(const char *s, size_t max);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* Returns the buffer (caller frees) and resets sb. */

@@ -392,8 +392,85 @@ static int parse_arg(struct spec_arg *a, const char *text, int start, int end, s
 	return 0;
 }
 
+/* The name an unnamed arg takes when its short name collides: the whole chain, prev->pid: prev_pid. */
+static char *chain_name(const struct spec_arg *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, a->var ? a->var : "arg");
+	for (size_t i = 0; i < a->nsteps; i++) {
+		if (a->steps[i].kind == STEP_INDEX)
+			strbuf_addf(&sb, "_%ld", a->steps[i].index);
+		else
+			strbuf_addf(&sb, "_%s", a->steps[i].field);
+	}
+	for (char *c = sb.buf; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_')
+			*c = '_';
+	return strbuf_detach(&sb);
+}
+
+/* Whether an arg other than self, among the first n, has the name. */
+static bool name_taken(const struct spec *s, size_t self, size_t n, const char *name)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != self && s->args[j].name && !strcmp(s->args[j].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Every arg prints under a name of its own (a JSON object keeps one value
+ * a key): two NAME= alike are refused; an unnamed arg whose short name
+ * another arg has takes its chain's name (prev->pid: prev_pid), then _2,
+ * _3 if that is taken too.
+ */
+static int unique_names(struct spec *s, struct spec_error *err)
+{
+	bool collides[SPEC_ARGS_MAX] = { false };
+
+	for (size_t i = 0; i < s->nargs; i++)
+		for (size_t j = 0; j < i; j++)
+			if (s->args[i].named && s->args[j].named &&
+			    !strcmp(s->args[i].name, s->args[j].name))
+				return spec_fail(err, s->args[i].col, s->args[i].len,
+						 "two args are named '%s'; name them apart", s->args[i].name);
+
+	/* decided on the short names first: prev->pid and next->pid both become chains */
+	for (size_t i = 0; i < s->nargs && i < SPEC_ARGS_MAX; i++)
+		collides[i] = !s->args[i].named && name_taken(s, i, s->nargs, s->args[i].name) &&
+			      (s->args[i].kind == EXPR_VAR || s->args[i].kind == EXPR_GLOBAL ||
+			       s->args[i].kind == EXPR_REG);
+	for (size_t i = 0; i < s->nargs && i < SPEC_ARGS_MAX; i++) {
+		if (!collides[i])
+			continue;
+		free(s->args[i].name);
+		s->args[i].name = chain_name(&s->args[i]);
+	}
+	for (size_t i = 0; i < s->nargs; i++) {
+		struct spec_arg *a = &s->args[i];
+		char *base;
+
+		if (a->named || !name_taken(s, i, i, a->name))
+			continue;
+		base = a->name;
+		a->name = NULL;
+		for (int k = 2; !a->name || name_taken(s, i, s->nargs, a->name); k++) {
+			free(a->name);
+			if (asprintf(&a->name, "%s_%d", base, k) < 0) {
+				a->name = base;
+				return -ENOMEM;
+			}
+		}
+		free(base);
+	}
+	return 0;
+}
+
 static int parse_args(struct spec *s, const char *text, const char *p, struct spec_error *err)
 {
+	int rc_names;
+
 	while (*p) {
 		const char *start;
 		struct spec_arg *na;
@@ -419,6 +496,9 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 		if (rc)
 			return rc;
 	}
+	rc_names = unique_names(s, err);
+	if (rc_names)
+		return rc_names;
 	for (size_t i = 0; i < s->nargs; i++) {
 		const struct spec_arg *a = &s->args[i];
 

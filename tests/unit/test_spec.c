@@ -85,6 +85,18 @@ int main(void)
 	CHECK_INT(parse("raw_tp/sched_switch prev->pid next->comm"), 0, "raw_tp with named args");
 	CHECK(s.point == POINT_RAW_TP && !strcmp(s.func, "sched_switch") && !strcmp(s.event, "sched_switch") &&
 	      s.nargs == 2, "raw_tp fields");
+	CHECK_INT(parse("raw_tp/sched_switch prev->pid prev->comm next->pid next->comm prev->se.vruntime"), 0,
+		  "raw_tp with colliding names");
+	CHECK(!strcmp(s.args[0].name, "prev_pid") && !strcmp(s.args[1].name, "prev_comm") &&
+	      !strcmp(s.args[2].name, "next_pid") && !strcmp(s.args[3].name, "next_comm") &&
+	      !strcmp(s.args[4].name, "vruntime"),
+	      "colliding short names take their chains' names; a unique one keeps its short name");
+	CHECK_INT(parse("ev=f pid=a->b b->pid a->b c->b[2] x x"), 0, "more collisions");
+	CHECK(!strcmp(s.args[0].name, "pid") && !strcmp(s.args[1].name, "b_pid") &&
+	      !strcmp(s.args[2].name, "b") && !strcmp(s.args[3].name, "b[2]") &&
+	      !strcmp(s.args[4].name, "x") && !strcmp(s.args[5].name, "x_2"),
+	      "an unnamed arg yields to NAME=; the same chain twice is numbered");
+	bad("ev=f n=a n=b", 9, "two args are named 'n'", "two NAME= alike");
 	CHECK_INT(parse("tp/sched/sched_switch prev_pid"), 0, "tp with named args");
 	CHECK(s.point == POINT_TP && !strcmp(s.category, "sched") && !strcmp(s.func, "sched_switch"), "tp fields");
 	CHECK_INT(parse("ev=f a[0x10]"), 0, "hex index");
