@@ -269,7 +269,7 @@ static int list_events(const struct list_opts *o)
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[GLOB]", doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, "[GLOB]", doc, common_children, NULL, NULL };
 	struct list_opts o = { 0 };
 
 	argv[0] = "vtrace list";

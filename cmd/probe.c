@@ -203,7 +203,7 @@ static int kernel_listing(const struct probe_opts *o)
 
 int cmd_probe(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[GLOB]", doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, "[GLOB]", doc, common_children, NULL, NULL };
 	struct probe_opts o = { 0 };
 	struct dwarf_file df;
 	struct strbuf out = STRBUF_INIT;

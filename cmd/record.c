@@ -28,6 +28,7 @@
 #include "bpf/session.h"
 #include "cmd/builtin.h"
 #include "lib/error.h"
+#include "lib/output.h"
 
 /* An -e: a file, "-" or a spec, with the -x in effect where it was given. */
 struct record_event {
@@ -47,11 +48,15 @@ struct record_opts {
 	char **cmd;
 	const char *output;
 	bool json;
+	bool text;
 	unsigned fields;
 	bool stacks;
 };
 
-enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON };
+enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT };
+
+/* What vtrace script reads when given no -i, and what -w writes. */
+#define DEFAULT_DATA "vtrace.data"
 
 static const struct argp_option options[] = {
 	{ "event", 'e', "FILE|SPEC|-", 0, "BPF program: C source (.c, compiled and cached) or object (.o); "
@@ -60,11 +65,14 @@ static const struct argp_option options[] = {
 	{ "exec", 'x', "BIN", 0, "exec=BIN for the specs that follow (those naming no exec=, module= "
 	  "or tracepoint)", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process (and the processes it starts)", 0 },
-	{ "all-cpus", 'a', NULL, 0, "Trace the whole system", 0 },
+	{ "all-cpus", 'a', NULL, 0, "Trace the whole system (with a COMMAND: while it runs)", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 16M)", 0 },
-	{ "output", 'o', "FILE", 0, "Write samples to a data file (print it with vtrace script)", 0 },
+	{ "output", 'o', "FILE", 0, "Write samples to FILE, not standard output: a data file (print it "
+	  "with vtrace script), or text with --text or -F, or JSON with --json; an old FILE is kept as FILE.old", 0 },
+	{ "write", 'w', NULL, 0, "Write the data file " DEFAULT_DATA " (-o " DEFAULT_DATA ", what vtrace script reads)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per sample (see vtrace-script(1))", 0 },
+	{ "text", OPT_TEXT, NULL, 0, "Text (the default on standard output), also into -o FILE", 0 },
 	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
 	{ "call-graph", 'g', NULL, 0, "Record the user stack of each sample (and the kernel stack of kernel probes)", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
@@ -140,10 +148,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->all = true;
 		break;
 	case 'o':
-		o->output = arg;
+	case 'w':
+		if (o->output)
+			argp_error(state, "-o and -w name the output once");
+		o->output = key == 'w' ? DEFAULT_DATA : arg;
 		break;
 	case OPT_JSON:
 		o->json = true;
+		break;
+	case OPT_TEXT:
+		o->text = true;
 		break;
 	case 'F': {
 		const char *bad = arg;
@@ -175,8 +189,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!o->nevents)
 			argp_error(state, "no programs: give one or more with -e FILE or -e SPEC");
-		if ((o->cmd != NULL) + (o->pid != 0) + o->all > 1)
-			argp_error(state, "a COMMAND, -p and -a exclude each other");
+		if ((o->cmd != NULL) + (o->pid != 0) > 1 || (o->pid && o->all))
+			argp_error(state, "a COMMAND, -p and -a exclude each other (-a with a COMMAND "
+				   "traces everything while it runs)");
+		if (o->json && (o->fields || o->text))
+			argp_error(state, "--json prints every field; -F and --text choose text");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -330,6 +347,16 @@ static int epoll_add(int ep, int fd, int tag)
 
 enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD, EV_PUBLISH };
 
+/* Text or JSON to a terminal or a pipe: flushed after each read of the ring buffer. */
+static bool flush_batches;
+
+static void consume(struct reader *r)
+{
+	reader_consume(r);
+	if (flush_batches)
+		fflush(r->o.out);
+}
+
 /*
  * Reads samples until the command exits, the -p process exits, a signal or
  * the duration ends.  Returns the command's exit status, or -1 when there
@@ -383,7 +410,7 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		for (int i = 0; i < n; i++) {
 			switch (evs[i].data.u32) {
 			case EV_RING:
-				reader_consume(r);
+				consume(r);
 				break;
 			case EV_TIMER:
 			case EV_PIDFD:
@@ -422,7 +449,7 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		}
 	}
 	/* What the programs sent before the end is still in the buffer. */
-	reader_consume(r);
+	consume(r);
 	if (c && c->pid > 0) {
 		int st, tries = 0;
 
@@ -447,6 +474,21 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 	return status;
 }
 
+/* Two programs sending under one event name print alike: said, naming their files. */
+static void warn_duplicate_events(const struct session *s)
+{
+	for (size_t i = 0; i < s->nprogs; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct vt_program *a = s->progs[j], *b = s->progs[i];
+
+			if (strcmp(a->event, b->event))
+				continue;
+			pr_warn("two probes send samples as event '%s' (%s and %s): their samples are "
+				"told apart only by their args; rename one", b->event, a->obj->src, b->obj->src);
+			break;
+		}
+}
+
 /* The data file's META record: where and how it was recorded. */
 static void describe(char *buf, size_t size, int argc, char **argv)
 {
@@ -467,7 +509,7 @@ static void describe(char *buf, size_t size, int argc, char **argv)
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, "[--] [COMMAND [ARGS...]]", doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, "[--] [COMMAND [ARGS...]]", doc, common_children, NULL, NULL };
 	struct record_opts o = { .buffer_size = 16 << 20 };
 	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
 	char exe[PATH_MAX];
@@ -477,6 +519,8 @@ int cmd_record(int argc, char **argv)
 	unsigned long long lost, samples, malformed;
 	size_t i;
 	char meta[8192];
+	FILE *out = stdout;
+	bool datafile;
 	int err, status = 0;
 
 	argv[0] = "vtrace record";
@@ -521,6 +565,7 @@ int cmd_record(int argc, char **argv)
 		if (err)
 			goto out;
 	}
+	warn_duplicate_events(&s);
 	if (o.cmd) {
 		err = child_start(&child, o.cmd, &oldmask);
 		if (err) {
@@ -528,13 +573,24 @@ int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
-	err = session_load(&s, o.cmd || o.pid);
-	if (!err && (o.cmd || o.pid))
+	/* -a with a command: everything, for as long as the command runs */
+	err = session_load(&s, (o.cmd && !o.all) || o.pid);
+	if (!err && ((o.cmd && !o.all) || o.pid))
 		err = session_track(&s, o.cmd ? child.pid : o.pid);
 	if (!err)
 		err = session_attach(&s);
+	/* -o FILE: a data file, unless text or JSON is asked for */
+	datafile = o.output && !o.json && !o.text && !o.fields;
+	if (!err && o.output) {
+		err = datafile ? output_keep_old(o.output) : output_open(o.output, &out);
+		if (err) {
+			pr_err("%s: %s", o.output, strerror(-err));
+			goto out;
+		}
+	}
+	flush_batches = !datafile && output_is_stream(out);
 	if (!err) {
-		struct reader_opts ro = { .out = stdout, .path = o.output, .json = o.json,
+		struct reader_opts ro = { .out = out, .path = datafile ? o.output : NULL, .json = o.json,
 					  .fields = o.fields, .meta = meta };
 
 		err = reader_open(&r, &s, &ro);
@@ -570,14 +626,21 @@ int cmd_record(int argc, char **argv)
 	samples = r.samples;
 	malformed = r.malformed;
 	err = reader_close(&r, lost);
-	fflush(stdout);
+	if (fflush(out) && !err)
+		err = -errno;
+	if (out != stdout) {
+		if (fclose(out) && !err)
+			err = -errno;
+		out = stdout;
+	}
 	if (err) {
-		pr_err("%s: cannot write: %s", o.output, strerror(-err));
+		pr_err("%s: cannot write: %s", o.output ? o.output : "standard output", strerror(-err));
 		status = status ? status : 1;
 	}
-	fprintf(stderr, "[ vtrace: %llu samples%s%s, %llu lost%s ]\n", samples,
-		o.output ? " written to " : "", o.output ? o.output : "", lost,
-		lost ? "; the ring buffer was full: raise --buffer-size" : "");
+	if (!quiet || lost)
+		fprintf(stderr, "[ vtrace: %llu samples%s%s, %llu lost%s ]\n", samples,
+			o.output ? " written to " : "", o.output ? o.output : "", lost,
+			lost ? "; the ring buffer was full: raise --buffer-size" : "");
 	if (malformed)
 		pr_warn("%llu malformed samples were dropped", malformed);
 out:
@@ -585,6 +648,8 @@ out:
 	child_abort(&child);
 	if (r.rb)
 		reader_close(&r, 0);
+	if (out != stdout)
+		fclose(out);
 	session_close(&s);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)

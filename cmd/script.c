@@ -172,7 +172,7 @@ static void print_meta(void *ctx, const char *text)
 
 int cmd_script(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp argp = { options, parse_opt, NULL, doc, common_children, NULL, NULL };
 	struct script_opts o = { .input = "vtrace.data", .fields = FIELD_DEFAULT };
 	struct printer p = { .o = &o };
 	struct datafile_callbacks cb = { print_sample, print_lost, print_meta, &p, add_maps };

@@ -6,6 +6,7 @@
 #include "lib/error.h"
 
 int verbose;
+int quiet;
 
 static void vprint(const char *prefix, const char *fmt, va_list ap)
 {
@@ -29,6 +30,8 @@ void pr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vprint("vtrace: warning: ", fmt, ap);
 	va_end(ap);
@@ -38,6 +41,8 @@ void pr_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vprint("", fmt, ap);
 	va_end(ap);

@@ -9,6 +9,8 @@
  * by the caller that knows the context, through these.
  */
 extern int verbose;
+/* -q: pr_warn() and pr_info() print nothing. */
+extern int quiet;
 
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/output.h"
 
@@ -17,4 +22,47 @@ void output_header(struct strbuf *sb, const struct vtrace_sample *h, const char 
 	strbuf_addf(sb, "%16s %6u [%03u] %5llu.%06llu: %s: ", comm, h->tid, h->cpu,
 		    (unsigned long long)(h->time_ns / 1000000000ULL),
 		    (unsigned long long)(h->time_ns % 1000000000ULL / 1000), event);
+}
+
+int output_keep_old(const char *path)
+{
+	struct stat st;
+	char *old;
+	int rc = 0;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || !st.st_size)
+		return 0;	/* nothing worth keeping */
+	if (asprintf(&old, "%s.old", path) < 0)
+		return -ENOMEM;
+	if (rename(path, old))
+		rc = -errno;
+	free(old);
+	return rc;
+}
+
+bool output_is_stream(FILE *f)
+{
+	struct stat st;
+	int fd = fileno(f);
+
+	if (fd < 0 || fstat(fd, &st))
+		return false;
+	return isatty(fd) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+int output_open(const char *path, FILE **out)
+{
+	int rc = output_keep_old(path);
+	FILE *f;
+
+	if (rc)
+		return rc;
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	/* a named pipe, a terminal: flushed as samples arrive; a file: in large blocks */
+	if (!output_is_stream(f))
+		setvbuf(f, NULL, _IOFBF, 1 << 20);
+	*out = f;
+	return 0;
 }

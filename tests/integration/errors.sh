@@ -155,9 +155,11 @@ expect_fail "a PID that does not exist" 1 "-p 4194303: no such process" -- \
 	record -e "$PROGS/getppid.c" -p 4194303
 expect_fail "no -e at all" nz "no programs: give one or more with -e FILE" -- \
 	record -- "$SYS" exit 0
-expect_fail "COMMAND and -a together" nz "a COMMAND, -p and -a exclude each other" -- \
-	record -a -e "$PROGS/getppid.c" -- "$SYS" exit 0
-expect_fail "unknown subcommand" 1 "'frobnicate' is not a vtrace command" -- frobnicate
+expect_fail "COMMAND and -p together" 2 "a COMMAND, -p and -a exclude each other" -- \
+	record -p 1 -e "$PROGS/getppid.c" -- "$SYS" exit 0
+expect_fail "-p and -a together" 2 "a COMMAND, -p and -a exclude each other" -- \
+	record -p 1 -a -e "$PROGS/getppid.c"
+expect_fail "unknown subcommand" 2 "'frobnicate' is not a vtrace command" -- frobnicate
 
 if command -v setpriv > /dev/null; then
 	cp "$VTRACE" "$T/vtrace-nobody"
