@@ -20,13 +20,14 @@ struct script_opts {
 	bool json;
 	bool header;
 	bool folded;
+	bool fields_given;
 	unsigned fields;
 };
 
 enum { OPT_JSON = 0x100, OPT_HEADER, OPT_FOLDED };
 
 static const struct argp_option options[] = {
-	{ "input", 'i', "FILE", 0, "The data file (default: vtrace.data)", 0 },
+	{ "input", 'i', "FILE", 0, "The data file (default: vtrace.data, what record -w writes)", 0 },
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per sample", 0 },
 	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
 	{ "header", OPT_HEADER, NULL, 0, "Print the file's header (host, kernel, command) first", 0 },
@@ -64,6 +65,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'F':
 		if (decode_fields_parse(arg, &o->fields, &bad))
 			argp_error(state, "-F takes comm,pid,tid,cpu,time,event,args; not '%s'", bad);
+		o->fields_given = true;
+		break;
+	case ARGP_KEY_END:
+		if (o->json && o->fields_given)
+			argp_error(state, "--json prints every field; -F chooses text fields");
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected '%s' (the file is given with -i)", arg);
