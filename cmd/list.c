@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 
 #include "bpf/registry.h"
@@ -113,36 +114,95 @@ struct event_arg {
 	char *type, *name;
 };
 
-static void print_event(const struct list_opts *o, const char *kind, const char *name,
-			const struct event_arg *args, size_t n)
+/* One traceable event: its spec (what -e takes), kind, bare name and args. */
+struct event {
+	char *spec;
+	const char *kind;
+	char *name;
+	struct event_arg *args;
+	size_t nargs;
+};
+
+struct event_list {
+	struct event *ev;
+	size_t n, alloc;
+};
+
+static void print_event(const struct list_opts *o, const struct event *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	if (o->json) {
 		strbuf_addch(&sb, '{');
-		json_kv(&sb, "kind", kind, false);
-		json_kv(&sb, "name", name, false);
+		json_kv(&sb, "kind", e->kind, false);
+		json_kv(&sb, "name", e->name, false);
+		json_kv(&sb, "spec", e->spec, false);
 		strbuf_addstr(&sb, "\"args\":[");
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < e->nargs; i++) {
 			strbuf_addstr(&sb, i ? ",{" : "{");
-			json_kv(&sb, "name", args[i].name, false);
-			json_kv(&sb, "type", args[i].type, true);
+			json_kv(&sb, "name", e->args[i].name, false);
+			json_kv(&sb, "type", e->args[i].type, true);
 			strbuf_addch(&sb, '}');
 		}
 		strbuf_addstr(&sb, "]}");
 	} else {
-		strbuf_addf(&sb, "%-7s %-40s (", kind, name);
-		for (size_t i = 0; i < n; i++)
-			strbuf_addf(&sb, "%s%s %s", i ? ", " : "", args[i].type, args[i].name);
+		strbuf_addf(&sb, "%-44s (", e->spec);
+		for (size_t i = 0; i < e->nargs; i++)
+			strbuf_addf(&sb, "%s%s%s%s", i ? ", " : "", e->args[i].type,
+				    e->args[i].type[strlen(e->args[i].type) - 1] == '*' ? "" : " ", e->args[i].name);
 		strbuf_addch(&sb, ')');
 	}
 	printf("%s\n", sb.buf);
 	strbuf_release(&sb);
 }
 
-static bool matches(const char *glob, const char *name)
+/* A GLOB matches the spec (tp/sched/sched_*) or the bare name (sched_*). */
+static bool matches(const char *glob, const char *spec, const char *name)
 {
-	return !glob || !fnmatch(glob, name, 0);
+	return !glob || !fnmatch(glob, spec, 0) || !fnmatch(glob, name, 0);
+}
+
+static struct event *event_add(struct event_list *l, const char *kind, const char *spec, const char *name)
+{
+	struct event *e;
+
+	if (l->n == l->alloc) {
+		size_t na = l->alloc ? l->alloc * 2 : 256;
+		struct event *ne = realloc(l->ev, na * sizeof(*ne));
+
+		if (!ne)
+			return NULL;
+		l->ev = ne;
+		l->alloc = na;
+	}
+	e = &l->ev[l->n];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->spec = strdup(spec);
+	e->name = strdup(name);
+	e->args = calloc(64, sizeof(*e->args));
+	if (!e->spec || !e->name || !e->args) {
+		free(e->spec);
+		free(e->name);
+		free(e->args);
+		return NULL;
+	}
+	l->n++;
+	return e;
+}
+
+static void event_list_free(struct event_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		for (size_t j = 0; j < l->ev[i].nargs; j++) {
+			free(l->ev[i].args[j].type);
+			free(l->ev[i].args[j].name);
+		}
+		free(l->ev[i].args);
+		free(l->ev[i].spec);
+		free(l->ev[i].name);
+	}
+	free(l->ev);
 }
 
 /* The fields after the common ones, from a tracepoint's format file. */
@@ -177,14 +237,6 @@ static size_t tp_fields(const char *dir, const char *cat, const char *name, stru
 	return n;
 }
 
-static void free_args(struct event_arg *args, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(args[i].type);
-		free(args[i].name);
-	}
-}
-
 static size_t btf_args(const struct btf *btf, const struct btf_type *proto, int skip,
 		       struct event_arg *args, size_t max)
 {
@@ -192,77 +244,87 @@ static size_t btf_args(const struct btf *btf, const struct btf_type *proto, int 
 	size_t n = 0;
 
 	for (int i = skip; i < btf_vlen(proto) && n < max; i++) {
-		struct value_type *v = btf_value_type(btf, p[i].type);
-		const struct btf_type *t = btf__type_by_id(btf, p[i].type);
-
-		while (t && (btf_is_typedef(t) || btf_is_mod(t)) && !btf_is_typedef(t))
-			t = btf__type_by_id(btf, t->type);
-		if (t && btf_is_ptr(t)) {
-			const struct btf_type *to = btf__type_by_id(btf, t->type);
-			const char *tn = to ? btf__name_by_offset(btf, to->name_off) : NULL;
-
-			if (asprintf(&args[n].type, "%s%s *", to && btf_is_struct(to) ? "struct " : "",
-				     tn && *tn ? tn : "void") < 0)
-				args[n].type = NULL;
-		} else {
-			args[n].type = strdup(v && v->name ? v->name : "?");
-		}
-		value_type_free(v);
+		args[n].type = btf_c_type(btf, p[i].type);
+		if (!args[n].type)
+			args[n].type = strdup("?");
 		args[n].name = strdup(btf__name_by_offset(btf, p[i].name_off));
 		n++;
 	}
 	return n;
 }
 
+static int by_spec(const void *a, const void *b)
+{
+	return strcmp(((const struct event *)a)->spec, ((const struct event *)b)->spec);
+}
+
+/* Kernel functions are traceable (kprobe) only where the kernel has kprobes. */
+static bool have_kprobes(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe", F_OK);
+}
+
 static int list_events(const struct list_opts *o)
 {
-	struct event_arg args[64];
+	struct event_list l = { 0 };
 	const char *dir;
-	char path[512], *data, *line, *save = NULL;
+	char path[512], spec[512], *data, *line, *save = NULL;
 	struct btf *btf = btf__load_vmlinux_btf();
+	bool kprobes = have_kprobes();
+	size_t hidden = 0;
 
 	if (!tracefs_dir(&dir)) {
 		snprintf(path, sizeof(path), "%s/available_events", dir);
 		if (!read_file(path, &data, NULL)) {
 			for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 				char *colon = strchr(line, ':');
-				size_t n;
+				struct event *e;
 
-				if (!colon || (!matches(o->glob, line) && !matches(o->glob, colon + 1)))
+				if (!colon)
 					continue;
 				*colon = 0;
-				n = tp_fields(dir, line, colon + 1, args, 64);
-				*colon = ':';
-				print_event(o, "tp", line, args, n);
-				free_args(args, n);
+				snprintf(spec, sizeof(spec), "tp/%s/%s", line, colon + 1);
+				if (!matches(o->glob, spec, colon + 1) || !(e = event_add(&l, "tp", spec, colon + 1)))
+					continue;
+				e->nargs = tp_fields(dir, line, colon + 1, e->args, 64);
 			}
 			free(data);
 		}
 	}
-	if (!btf)
-		return 0;
-	for (int pass = 0; pass < 2; pass++) {
-		for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
-			const struct btf_type *t = btf__type_by_id(btf, id);
-			const char *name;
-			bool raw;
-			size_t n;
+	for (__u32 id = 1; btf && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+		struct event *e;
+		bool raw;
 
-			if (!btf_is_func(t))
-				continue;
-			name = btf__name_by_offset(btf, t->name_off);
-			raw = !strncmp(name, "__bpf_trace_", 12);
-			if (raw != (pass == 0))
-				continue;
-			if (raw)
-				name += 12;
-			if (!matches(o->glob, name))
-				continue;
-			n = btf_args(btf, btf__type_by_id(btf, t->type), raw ? 1 : 0, args, 64);
-			print_event(o, raw ? "raw_tp" : "func", name, args, n);
-			free_args(args, n);
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		raw = !strncmp(name, "__bpf_trace_", 12);
+		if (raw)
+			name += 12;
+		if (raw)
+			snprintf(spec, sizeof(spec), "raw_tp/%s", name);
+		else
+			snprintf(spec, sizeof(spec), "%s=%s", name, name);
+		if (!matches(o->glob, spec, name))
+			continue;
+		if (!raw && !kprobes) {
+			hidden++;
+			continue;
 		}
+		e = event_add(&l, raw ? "raw_tp" : "func", spec, name);
+		if (e)
+			e->nargs = btf_args(btf, btf__type_by_id(btf, t->type), raw ? 1 : 0, e->args, 64);
 	}
+	if (l.n)
+		qsort(l.ev, l.n, sizeof(*l.ev), by_spec);
+	for (size_t i = 0; i < l.n; i++)
+		print_event(o, &l.ev[i]);
+	if (hidden)
+		pr_info("vtrace: %zu kernel functions matched but are not listed: this kernel has no kprobes "
+			"(CONFIG_KPROBES), so none can be traced here", hidden);
+	event_list_free(&l);
 	btf__free(btf);
 	return 0;
 }

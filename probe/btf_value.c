@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,50 @@ fail:
 struct value_type *btf_value_type(const struct btf *btf, __u32 id)
 {
 	return build(btf, id, 0, NULL);
+}
+
+static void cdecl_printf(void *ctx, const char *fmt, va_list args)
+{
+	struct strbuf *sb = ctx;
+	va_list copy;
+	int n;
+
+	va_copy(copy, args);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	strbuf_grow(sb, n);
+	vsnprintf(sb->buf + sb->len, n + 1, fmt, args);
+	sb->len += n;
+}
+
+char *btf_c_type(const struct btf *btf, __u32 id)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
+	struct strbuf sb = STRBUF_INIT;
+	struct btf_dump *d = btf_dump__new(btf, cdecl_printf, &sb, NULL);
+	const char *tag = " __attribute__((btf_type_tag(\"";
+	char *p;
+
+	if (!d)
+		return NULL;
+	strbuf_addstr(&sb, "");
+	if (btf_dump__emit_type_decl(d, id, &opts)) {
+		btf_dump__free(d);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	btf_dump__free(d);
+	/* a type tag (__user, __rcu, __percpu) is for the checker, not the reader */
+	while ((p = strstr(sb.buf, tag))) {
+		char *end = strstr(p, "\")))");
+
+		if (!end)
+			break;
+		end += 4;
+		memmove(p, end, strlen(end) + 1);
+		sb.len = strlen(sb.buf);
+	}
+	return strbuf_detach(&sb);
 }

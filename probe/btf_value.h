@@ -8,5 +8,11 @@
 
 /* The printable type of BTF type id (NULL on a malformed or too deep type). */
 struct value_type *btf_value_type(const struct btf *btf, __u32 id);
+/*
+ * The C spelling of a type as libbpf's btf_dump declares it ("const char *",
+ * "struct file *", "void (*)(int)"), without type tags (__user); NULL on
+ * an error.  The caller frees it.
+ */
+char *btf_c_type(const struct btf *btf, __u32 id);
 
 #endif

@@ -90,13 +90,49 @@ else
 fi
 pkill -f "$ARGS 4 hold" 2> /dev/null
 
-# what can be traced
+# what can be traced, in spec syntax, sorted
 "$VTRACE" list --events sched_switch > "$T/ev"
 expect_grep "--events: a tracepoint with its format's fields" "pid_t prev_pid" "$T/ev"
-expect_grep "--events: a raw tracepoint with its BTF args" "raw_tp  sched_switch" "$T/ev"
-"$VTRACE" list --events vfs_read --json > "$T/ev.json"
-expect_eq "--events --json: a kernel function's parameters from BTF" "func vfs_read file,buf,count,pos" \
-	"$(python3 -c 'import json,sys
+expect_grep "--events: a tracepoint in spec syntax" "tp/sched/sched_switch " "$T/ev"
+expect_grep "--events: a raw tracepoint with its BTF args, as btf_dump declares them" \
+	"raw_tp/sched_switch" "$T/ev"
+expect_grep "--events: BTF types as C declares them" "struct task_struct *prev" "$T/ev"
+"$VTRACE" list --events 'tp/sched/*' > "$T/ev"
+n=$(ls -d /sys/kernel/tracing/events/sched/*/ | wc -l)
+if [ "$(wc -l < "$T/ev")" = "$n" ] && [ "$(grep -vc '^tp/sched/' "$T/ev")" = 0 ] && sort -c "$T/ev"; then
+	ok "--events 'tp/sched/*': the $n sched tracepoints tracefs has, sorted"
+else
+	not_ok "--events 'tp/sched/*'" "want $n" "$(head -3 "$T/ev")"
+fi
+"$VTRACE" list --events 'raw_tp/bpf_trace_printk' > "$T/ev"
+expect_grep "--events: a char pointer is const char *" "(const char *bpf_string)" "$T/ev"
+# what list prints, record takes back: a spec and one of its args
+for spec in tp/sched/sched_process_exec raw_tp/sched_process_exec; do
+	line=$("$VTRACE" list --events "$spec")
+	arg=$(echo "$line" | grep -o 'old_pid' | head -1)
+	s=$(echo "$line" | cut -d' ' -f1)
+	"$VTRACE" record --json -e "$s $arg" -- sh -c 'exec true' > "$T/rec" 2> "$T/err"
+	if python3 -c 'import json,sys
+s = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+assert s and all(x["args"]["old_pid"] == x["pid"] for x in s), s' "$T/rec"; then
+		ok "record -e '$s $arg' (from list --events) records the exec, old_pid = the process"
+	else
+		not_ok "list --events spec back into record: $s $arg" "$(cat "$T/rec" "$T/err")"
+	fi
+done
+if [ -e /sys/bus/event_source/devices/kprobe ]; then
+	"$VTRACE" list --events vfs_read --json > "$T/ev.json"
+	expect_eq "--events --json: a kernel function's parameters from BTF" \
+		"func vfs_read=vfs_read file,buf,count,pos" \
+		"$(python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    print(r["kind"], r["name"], ",".join(a["name"] for a in r["args"]))' "$T/ev.json")"
+    print(r["kind"], r["spec"], ",".join(a["name"] for a in r["args"]))' "$T/ev.json")"
+else
+	"$VTRACE" list --events vfs_read > "$T/ev" 2> "$T/err"
+	if [ ! -s "$T/ev" ] && grep -q "1 kernel functions matched but are not listed: this kernel has no kprobes" "$T/err"; then
+		ok "--events without kprobes: kernel functions are not listed as traceable, and that is said"
+	else
+		not_ok "--events without kprobes" "$(cat "$T/ev" "$T/err")"
+	fi
+fi

@@ -74,6 +74,18 @@ int main(void)
 	value_type_free(v);
 
 	CHECK(btf_value_type(btf, 9999) == NULL, "an unknown type id gives NULL");
+	{
+		int c_const = btf__add_const(btf, t_char);
+		int tagged = btf__add_type_tag(btf, "user", c_const);
+		int ptr = btf__add_ptr(btf, tagged);
+		int pptr = btf__add_ptr(btf, ptr);
+		char *name = btf_c_type(btf, ptr), *name2 = btf_c_type(btf, pptr);
+
+		CHECK_STR(name, "const char *", "btf_c_type: const char __user * as btf_dump declares it, tag dropped");
+		CHECK_STR(name2, "const char **", "btf_c_type: a pointer to it");
+		free(name);
+		free(name2);
+	}
 	strbuf_release(&sb);
 	btf__free(btf);
 	return TEST_DONE();
