@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= gcc
 CLANG ?= clang
@@ -168,6 +169,7 @@ install: vtrace
 	install -m 644 Documentation/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 Documentation/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 Documentation/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -D -m 644 scripts/completion/vtrace.bash $(DESTDIR)$(BASHCOMPDIR)/vtrace
 
 clean:
 	rm -rf $(O) vtrace examples/target

@@ -48,3 +48,29 @@ PATH=/nonexistent "$VTRACE" help script > "$T/out" 2> "$T/err"
 expect_eq "help script without man prints script --help" "0 Usage: vtrace script [OPTION...]" \
 	"$? $(head -1 "$T/out")"
 expect_eq "help on an unknown command exits 2" 2 "$(status "$VTRACE" help frobnicate)"
+
+# bash completion: subcommands, options from --help, -x BIN's functions
+if command -v bash > /dev/null; then
+	cat > "$T/comp.sh" <<'COMP'
+. "$1"
+comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vtrace; echo "${COMPREPLY[*]}"; }
+comp vtrace pr
+comp vtrace record --js
+comp vtrace help sc
+comp vtrace record -x "$2" -e ev=gr
+comp vtrace probe --funcs -x "$2" he
+comp vtrace record -F comm,ti
+COMP
+	mkdir -p "$T/bin" && ln -sf "$VTRACE" "$T/bin/vtrace"
+	PATH=$T/bin:$PATH bash "$T/comp.sh" scripts/completion/vtrace.bash "$TARGETS/strings-gcc-O2" > "$T/out" 2>&1
+	expect_eq "bash completion: subcommands, options, help's commands, -x BIN's functions in -e and probe, -F fields" \
+		"$(printf 'probe\n--json\nscript\nev=greet\nhex\ncomm,tid comm,time')" "$(cat "$T/out")"
+fi
+rm -rf "$T/root"
+make -s install DESTDIR="$T/root" PREFIX=/usr > "$T/out" 2>&1
+if [ -x "$T/root/usr/bin/vtrace" ] && [ -f "$T/root/usr/share/man/man1/vtrace-record.1" ] &&
+	cmp -s scripts/completion/vtrace.bash "$T/root/usr/share/bash-completion/completions/vtrace"; then
+	ok "make install puts the binary, the man pages and the bash completion in place"
+else
+	not_ok "make install" "$(cat "$T/out")" "$(find "$T/root" | head)"
+fi
