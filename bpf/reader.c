@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 
 #include "bpf/reader.h"
+#include "lib/error.h"
 #include "probe/btf_value.h"
 
 /* vtrace_emit() types, from the object's BTF, the first time each is seen. */
@@ -85,7 +86,11 @@ static int on_sample(void *ctx, void *data, size_t size)
 		const char *maps;
 		size_t len;
 
-		/* the process's mappings, while it is there to read them from */
+		/* the process's mappings: as the kernel said they changed, else read now */
+		if (r->mmaps_open) {
+			mmap_events_drain(&r->mmaps);
+			mmap_events_sync(&r->mmaps, r->syms, h->pid);
+		}
 		if (!stack_syms_track(r->syms, h->pid, &maps, &len) && maps && r->file)
 			datafile_maps(&r->df, h->pid, maps, len);
 	}
@@ -126,6 +131,11 @@ int reader_open(struct reader *r, struct session *s, const struct reader_opts *o
 		r->dec.stack_ctx = r->syms;
 		if (!r->syms)
 			rc = -ENOMEM;
+		else if (mmap_events_open(&r->mmaps))
+			pr_debug("no mmap records from the kernel: mappings are read when a process's "
+				 "first stack arrives");
+		else
+			r->mmaps_open = true;
 	}
 	if (!rc && o->path) {
 		rc = datafile_create(&r->df, o->path, &r->dec, o->meta);
@@ -164,6 +174,9 @@ int reader_close(struct reader *r, unsigned long long lost)
 	decoder_free(&r->dec);
 	stack_syms_free(r->syms);
 	r->syms = NULL;
+	if (r->mmaps_open)
+		mmap_events_close(&r->mmaps);
+	r->mmaps_open = false;
 	strbuf_release(&r->line);
 	free(r->per_probe);
 	r->per_probe = NULL;

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "bpf/mmap_events.h"
 #include "bpf/session.h"
 #include "lib/datafile.h"
 #include "lib/decode.h"
@@ -31,6 +32,8 @@ struct reader {
 	unsigned long long malformed;
 	unsigned long long *per_probe;	/* samples by probe id, for vtrace list */
 	struct stack_syms *syms;	/* record -g: mappings and symbols */
+	struct mmap_events mmaps;	/* record -g: how they change */
+	bool mmaps_open;
 };
 
 int reader_open(struct reader *r, struct session *s, const struct reader_opts *o);

@@ -24,6 +24,10 @@ struct build_id {
 
 struct proc {
 	pid_t pid;
+	char *text;		/* the mappings, as a MAPS record has them */
+	size_t len;
+	bool loaded;		/* dwfl is made from text */
+	bool written;		/* text was handed out for a data file */
 	Dwfl *dwfl;
 	bool attached;
 	struct build_id *ids;	/* as recorded; checked against the files read */
@@ -61,6 +65,8 @@ static const Dwfl_Callbacks dwfl_cbs = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 };
 
+static void proc_reset(struct proc *p);
+
 struct stack_syms *stack_syms_new(void)
 {
 	struct stack_syms *ss = calloc(1, sizeof(*ss));
@@ -73,13 +79,8 @@ void stack_syms_free(struct stack_syms *ss)
 	if (!ss)
 		return;
 	for (size_t i = 0; i < ss->nprocs; i++) {
-		if (ss->procs[i].dwfl)
-			dwfl_end(ss->procs[i].dwfl);
-		for (size_t j = 0; j < ss->procs[i].nids; j++) {
-			free(ss->procs[i].ids[j].path);
-			free(ss->procs[i].ids[j].hex);
-		}
-		free(ss->procs[i].ids);
+		proc_reset(&ss->procs[i]);
+		free(ss->procs[i].text);
 	}
 	free(ss->procs);
 	for (size_t i = 0; i < ss->nksyms; i++) {
@@ -120,23 +121,32 @@ static void build_id_hex(const char *path, char *out, size_t size)
 	close(fd);
 }
 
+static void proc_reset(struct proc *p)
+{
+	if (p->dwfl)
+		dwfl_end(p->dwfl);
+	p->dwfl = NULL;
+	p->attached = false;
+	for (size_t j = 0; j < p->nids; j++) {
+		free(p->ids[j].path);
+		free(p->ids[j].hex);
+	}
+	free(p->ids);
+	p->ids = NULL;
+	p->nids = 0;
+}
+
 /*
  * pid's mappings from text: the maps lines of its files go to libdwfl,
  * the "# build-id" lines are kept to check the files against.
  */
-static int proc_add(struct stack_syms *ss, pid_t pid, const char *text, size_t len)
+static int proc_load(struct proc *p, const char *text, size_t len)
 {
-	struct proc *np = realloc(ss->procs, (ss->nprocs + 1) * sizeof(*np)), *p;
 	struct strbuf maps = STRBUF_INIT;
 	FILE *f;
 	int rc = 0;
 
-	if (!np)
-		return -ENOMEM;
-	ss->procs = np;
-	p = &ss->procs[ss->nprocs++];
-	memset(p, 0, sizeof(*p));
-	p->pid = pid;
+	proc_reset(p);
 	for (const char *l = text, *end = text + len; l < end;) {
 		const char *nl = memchr(l, '\n', end - l);
 		size_t n = (nl ? nl : end) - l;
@@ -161,9 +171,9 @@ static int proc_add(struct stack_syms *ss, pid_t pid, const char *text, size_t l
 	}
 	p->dwfl = dwfl_begin(&dwfl_cbs);
 	f = maps.len ? fmemopen(maps.buf, maps.len, "r") : NULL;
-	if (!p->dwfl || !f) {
+	if (!p->dwfl) {
 		rc = -ENOMEM;
-	} else {
+	} else if (f) {
 		dwfl_report_begin(p->dwfl);
 		if (dwfl_linux_proc_maps_report(p->dwfl, f))
 			rc = -EINVAL;
@@ -175,53 +185,124 @@ static int proc_add(struct stack_syms *ss, pid_t pid, const char *text, size_t l
 	return rc;
 }
 
-int stack_syms_add_maps(struct stack_syms *ss, pid_t pid, const char *text, size_t len)
+int stack_syms_set_maps(struct stack_syms *ss, pid_t pid, const char *text, size_t len)
 {
-	if (proc_find(ss, pid))
-		return 0;
-	return proc_add(ss, pid, text, len) == -ENOMEM ? -ENOMEM : 0;
+	struct proc *p = proc_find(ss, pid);
+
+	if (!p) {
+		struct proc *np = realloc(ss->procs, (ss->nprocs + 1) * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		ss->procs = np;
+		p = &ss->procs[ss->nprocs++];
+		memset(p, 0, sizeof(*p));
+		p->pid = pid;
+	}
+	free(p->text);
+	p->text = malloc(len + 1);
+	if (!p->text) {
+		p->len = 0;
+		return -ENOMEM;
+	}
+	memcpy(p->text, text, len);
+	p->text[len] = 0;
+	p->len = len;
+	p->loaded = false;
+	p->written = false;
+	return 0;
 }
 
-int stack_syms_track(struct stack_syms *ss, pid_t pid, const char **text, size_t *len)
+int stack_syms_add_maps(struct stack_syms *ss, pid_t pid, const char *text, size_t len)
 {
-	char path[64], *raw = NULL, prev[4096] = "";
+	return stack_syms_set_maps(ss, pid, text, len);
+}
+
+void stack_maps_line(struct strbuf *sb, uint64_t start, uint64_t end, uint64_t pgoff, bool exec,
+		     uint32_t maj, uint32_t min, uint64_t ino, const char *path)
+{
+	/* libdwfl takes a line with inode 0 for an anonymous mapping */
+	strbuf_addf(sb, "%" PRIx64 "-%" PRIx64 " r-%cp %08" PRIx64 " %02x:%02x %" PRIu64 " %s\n",
+		    start, end, exec ? 'x' : '-', pgoff, maj, min, ino ? ino : 1, path);
+}
+
+int stack_maps_proc(struct strbuf *sb, pid_t pid)
+{
+	char path[64], *raw = NULL;
 	size_t rlen = 0;
 	int rc;
 
-	*text = NULL;
-	*len = 0;
-	if (proc_find(ss, pid))
-		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	rc = read_file(path, &raw, &rlen);
-	strbuf_reset(&ss->text);
-	/* the lines of files (not the heap, the stack, [vdso]), each file's build id once */
+	/* the lines of files (not the heap, the stack, [vdso]) */
 	for (size_t off = 0; !rc && off < rlen;) {
 		char *nl = memchr(raw + off, '\n', rlen - off);
 		size_t n = (nl ? (size_t)(nl - raw) : rlen) - off;
 		char *line = strndup(raw + off, n), *file = line ? strchr(line, '/') : NULL;
 
-		if (file && !strstr(file, " (deleted)")) {
-			strbuf_addf(&ss->text, "%s\n", line);
-			if (strcmp(prev, file)) {
-				char hex[128];
-
-				build_id_hex(file, hex, sizeof(hex));
-				if (hex[0])
-					strbuf_addf(&ss->text, "# build-id %s %s\n", hex, file);
-				snprintf(prev, sizeof(prev), "%s", file);
-			}
-		}
+		if (file && !strstr(file, " (deleted)"))
+			strbuf_addf(sb, "%s\n", line);
 		free(line);
 		off += n + 1;
 	}
 	free(raw);
-	/* a process gone before its first stack arrived: its frames print [unknown] */
-	rc = proc_add(ss, pid, ss->text.buf ? ss->text.buf : "", ss->text.len);
-	if (rc == -ENOMEM)
-		return rc;
-	*text = ss->text.buf;
-	*len = ss->text.len;
+	return rc;
+}
+
+void stack_maps_build_ids(struct strbuf *sb, const char *maps, size_t len)
+{
+	const char *prev = NULL;
+	size_t prev_len = 0;
+
+	for (const char *l = maps, *end = maps + len; l < end;) {
+		const char *nl = memchr(l, '\n', end - l);
+		size_t n = (nl ? nl : end) - l;
+		const char *file = memchr(l, '/', n);
+
+		if (file && l[0] != '#' &&
+		    (!prev || prev_len != (size_t)(l + n - file) || memcmp(prev, file, prev_len))) {
+			char hex[128], *path = strndup(file, l + n - file);
+
+			if (path) {
+				build_id_hex(path, hex, sizeof(hex));
+				if (hex[0])
+					strbuf_addf(sb, "# build-id %s %s\n", hex, path);
+				free(path);
+			}
+			prev = file;
+			prev_len = l + n - file;
+		}
+		l += n + 1;
+	}
+}
+
+int stack_syms_track(struct stack_syms *ss, pid_t pid, const char **text, size_t *len)
+{
+	struct proc *p = proc_find(ss, pid);
+	int rc;
+
+	*text = NULL;
+	*len = 0;
+	if (!p) {
+		/* a process that was there before: its mappings now (gone: [unknown] frames) */
+		struct strbuf ids = STRBUF_INIT;
+
+		strbuf_reset(&ss->text);
+		stack_maps_proc(&ss->text, pid);
+		stack_maps_build_ids(&ids, ss->text.buf ? ss->text.buf : "", ss->text.len);
+		if (ids.len)
+			strbuf_add(&ss->text, ids.buf, ids.len);
+		strbuf_release(&ids);
+		rc = stack_syms_set_maps(ss, pid, ss->text.buf ? ss->text.buf : "", ss->text.len);
+		if (rc)
+			return rc;
+		p = proc_find(ss, pid);
+	}
+	if (!p->written) {
+		p->written = true;
+		*text = p->text;
+		*len = p->len;
+	}
 	return 0;
 }
 
@@ -502,6 +583,10 @@ int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h
 	}
 	q += b.kern_bytes;
 	p = proc_find(ss, h->pid);
+	if (p && !p->loaded) {
+		p->loaded = true;
+		proc_load(p, p->text, p->len);
+	}
 	if (b.regs_bytes) {
 		if (p && p->dwfl) {
 			struct unwind uu = { frames + u.n, 0 };

@@ -2,7 +2,9 @@
 #ifndef VTRACE_STACK_H
 #define VTRACE_STACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/decode.h"
@@ -26,8 +28,17 @@ void stack_syms_free(struct stack_syms *ss);
  */
 int stack_syms_track(struct stack_syms *ss, pid_t pid, const char **text, size_t *len);
 
-/* Replay: a MAPS record's text for pid. */
+/* Replay: a MAPS record's text for pid (a later one replaces it). */
 int stack_syms_add_maps(struct stack_syms *ss, pid_t pid, const char *text, size_t len);
+
+/* Live: pid's mappings changed (bpf/mmap_events.c); the next track hands them out again. */
+int stack_syms_set_maps(struct stack_syms *ss, pid_t pid, const char *text, size_t len);
+
+/* MAPS text: a maps line; the file lines of /proc/PID/maps; "# build-id" lines for maps' files. */
+void stack_maps_line(struct strbuf *sb, uint64_t start, uint64_t end, uint64_t pgoff, bool exec,
+		     uint32_t maj, uint32_t min, uint64_t ino, const char *path);
+int stack_maps_proc(struct strbuf *sb, pid_t pid);
+void stack_maps_build_ids(struct strbuf *sb, const char *maps, size_t len);
 
 /* The decoder's stack callback (lib/decode.h); ctx is a struct stack_syms. */
 int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h, const void *blk,

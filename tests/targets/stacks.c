@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #ifdef __clang__
 #define NOINLINE __attribute__((noinline))
@@ -44,11 +43,5 @@ int main(int argc, char **argv)
 	for (int i = 0; i < m; i++)
 		leaf(i);
 	printf("outer=%d direct=%d\n", n, m);
-	fflush(stdout);
-	/*
-	 * vtrace reads a process's mappings when its first stack arrives:
-	 * stay until then (a process gone by then prints [unknown] frames).
-	 */
-	usleep(200000);
 	return 0;
 }
