@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf/ccdiag.h"
 #include "bpf/compile.h"
 #include "bpf/embed.h"
 #include "lib/error.h"
@@ -28,6 +30,8 @@ static const char *const bpf_cflags[] = {
 	"-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
 	"-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
 	"-fno-stack-protector",
+	/* a backend crash leaves no reproducer files in /tmp */
+	"-fno-crash-diagnostics",
 #if defined(__x86_64__)
 	"-idirafter", "/usr/include/x86_64-linux-gnu",
 #elif defined(__aarch64__)
@@ -174,17 +178,37 @@ static int manifest_write(const char *depfile, const char *src, const char *mani
 	return err;
 }
 
-static int run_clang(char *const argv[])
+/* Runs clang with its stderr into diag; its exit status, or -errno. */
+static int run_clang(char *const argv[], struct strbuf *diag)
 {
-	int status;
-	pid_t pid = fork();
+	int status, fds[2];
+	char buf[4096];
+	ssize_t n;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
 	if (!pid) {
+		dup2(fds[1], STDERR_FILENO);
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		strbuf_add(diag, buf, n);
+	}
+	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
@@ -193,12 +217,59 @@ static int run_clang(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/*
+ * What clang said, for a person: with -v all of it; else the first error
+ * (or warning) with its caret and a count of the rest, or one line for a
+ * crash vtrace knows.  failed: clang's exit status, 0 when it succeeded.
+ */
+static void report_clang(const char *src, const char *diag, int failed)
+{
+	struct cc_summary sum;
+	struct strbuf out = STRBUF_INIT;
+	char loc[512];
+	int more;
+
+	if (verbose) {
+		fputs(diag, stderr);
+		if (failed)
+			pr_err("%s: compile failed (clang exited with status %d)", src, failed);
+		return;
+	}
+	if (failed && cc_diag_signed_division(diag, loc, sizeof(loc))) {
+		pr_err("%s: signed division or modulo, which clang 14 cannot compile for BPF "
+		       "(-mcpu=v4 needs clang 18): make the operands unsigned, e.g. "
+		       "(unsigned long)a / b", loc);
+		return;
+	}
+	cc_diag_shorten(diag, &out, &sum);
+	if (out.len)
+		fputs(out.buf, stderr);
+	strbuf_release(&out);
+	if (failed && sum.errors) {
+		more = sum.errors - 1;
+		if (more)
+			pr_err("%s: compile failed, %d more error%s (-v shows all of clang's output)",
+			       src, more, more == 1 ? "" : "s");
+		else
+			pr_err("%s: compile failed", src);
+	} else if (failed) {
+		/* nothing vtrace recognised: clang's own words */
+		if (!out.len)
+			fputs(diag, stderr);
+		pr_err("%s: compile failed (clang exited with status %d)", src, failed);
+	} else if (sum.warnings > 1) {
+		pr_warn("%s: %d more warning%s (-v shows all of clang's output)", src,
+			sum.warnings - 1, sum.warnings == 2 ? "" : "s");
+	}
+}
+
 int bpf_compile(const char *src, char *obj, size_t size)
 {
 	char clang[PATH_MAX], inc[4200], btfinc[4200], objdir[4200];
 	char manifest[4300], tmp_obj[4400], tmp_dep[4400], hex[65];
 	char inc_flag[4300], btf_flag[4300], real[PATH_MAX];
 	const char *argv[64];
+	struct strbuf diag = STRBUF_INIT;
 	struct sha256 h;
 	char *source;
 	size_t len;
@@ -265,12 +336,19 @@ int bpf_compile(const char *src, char *obj, size_t size)
 	argv[argc] = NULL;
 
 	pr_debug("compiling %s", src);
-	err = run_clang((char *const *)argv);
+	err = run_clang((char *const *)argv, &diag);
+	if (err < 0) {
+		pr_err("%s: cannot run %s: %s", src, clang, strerror(-err));
+	} else {
+		report_clang(src, diag.buf ? diag.buf : "", err);
+		if (err)
+			err = -EINVAL;
+	}
+	strbuf_release(&diag);
 	if (err) {
 		unlink(tmp_obj);
 		unlink(tmp_dep);
-		pr_err("%s: compile failed (clang exited with status %d); fix the errors above", src, err);
-		return -EINVAL;
+		return err;
 	}
 	err = manifest_write(tmp_dep, src, manifest);
 	unlink(tmp_dep);

@@ -139,8 +139,22 @@ static __always_inline int __vtrace_read_str(void *dst, __u32 size, const void *
 	}								\
 }
 
+/*
+ * printf's rules for FMT and the arguments, checked by the compiler: a
+ * count that does not match is an error, a type that does not match a
+ * warning.  Only named in sizeof(), never called: nothing is emitted.
+ */
+void __vtrace_printf_check(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define __VT_CHECK_FORMAT(fmt, args...)					\
+	_Pragma("clang diagnostic push")				\
+	_Pragma("clang diagnostic error \"-Wformat-insufficient-args\"") \
+	_Pragma("clang diagnostic error \"-Wformat-extra-args\"")	\
+	(void)sizeof((__vtrace_printf_check(fmt, ##args), 0));		\
+	_Pragma("clang diagnostic pop")
+
 #define vtrace_printf(fmt, args...) ___vtrace_printf(__COUNTER__, fmt, ##args)
 #define ___vtrace_printf(fid, fmt, args...) ({				\
+	__VT_CHECK_FORMAT(fmt, ##args)					\
 	static const struct {						\
 		struct vtrace_fmt_rec r;				\
 		char text[sizeof(fmt)];					\
