@@ -14,6 +14,7 @@
 
 #include "bpf/compile.h"
 #include "bpf/embed.h"
+#include "bpf/loaderr.h"
 #include "bpf/session.h"
 #include "bpf/uprobe_multi.h"
 #include "bpf/stack_emit.h"
@@ -31,24 +32,36 @@ static struct session *loading;
 
 /* libbpf's warnings, kept to summarise a failure in one line. */
 static struct strbuf libbpf_log;
+/* libbpf's debug lines about CO-RE relocations, to name one that failed. */
+static struct strbuf core_log;
+
+static void keep(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n > 0) {
+		strbuf_grow(sb, n);
+		vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+		sb->len += n;
+	}
+}
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	va_list copy;
+
+	va_copy(copy, ap);
+	if (level <= LIBBPF_WARN)
+		keep(&libbpf_log, fmt, copy);
+	else if (level == LIBBPF_DEBUG && (strstr(fmt, "relo #") || strstr(fmt, "CO-RE relocating")))
+		keep(&core_log, fmt, copy);
+	va_end(copy);
 	if (verbose > 1 || (verbose && level <= LIBBPF_INFO))
 		return vfprintf(stderr, fmt, ap);
-	if (level <= LIBBPF_WARN) {
-		va_list copy;
-		int n;
-
-		va_copy(copy, ap);
-		n = vsnprintf(NULL, 0, fmt, copy);
-		va_end(copy);
-		if (n > 0) {
-			strbuf_grow(&libbpf_log, n);
-			vsnprintf(libbpf_log.buf + libbpf_log.len, n + 1, fmt, ap);
-			libbpf_log.len += n;
-		}
-	}
 	return 0;
 }
 
@@ -585,55 +598,29 @@ int session_add(struct session *s, const char *src)
 	return session_add_as(s, src, src);
 }
 
-/* "; source @ file:line" lines in the verifier log name the line that failed. */
-static void summarise_verifier(const char *src, const char *prog)
+/* Why program prog of o did not load, once, in one line. */
+static void report_load_error(const struct vt_object *o, const struct bpf_program *prog)
 {
-	const char *begin = strstr(libbpf_log.buf ? libbpf_log.buf : "", "-- BEGIN PROG LOAD LOG --");
-	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
-	const char *line, *reason = NULL, *where = NULL;
-	int reason_len = 0, where_len = 0;
+	const char *failed = strstr(libbpf_log.buf ? libbpf_log.buf : "", "prog '");
+	const char *name;
+	char buf[512];
 
-	if (!begin || !end) {
-		char buf[512];
+	/* libbpf names it: "prog 'f': BPF program load failed: ..." */
+	if (failed) {
+		const char *end = strchr(failed + 6, '\'');
 
-		pr_err("%s: cannot load program '%s': %s", src, prog,
-		       libbpf_last_error(buf, sizeof(buf)));
-		return;
-	}
-	begin = strchr(begin, '\n') + 1;
-	for (line = begin; line < end;) {
-		const char *nl = memchr(line, '\n', end - line);
-		int n = (nl ? nl : end) - line;
-
-		if (n > 0 && line[0] == ';') {
-			where = line;
-			where_len = n;
-		} else if (n > 0 && strncmp(line, "processed ", 10) && strncmp(line, "verification time", 17) &&
-			   strncmp(line, "stack depth", 11) && !(line[0] >= '0' && line[0] <= '9')) {
-			reason = line;
-			reason_len = n;
+		if (end) {
+			snprintf(buf, sizeof(buf), "%.*s", (int)(end - failed - 6), failed + 6);
+			prog = bpf_object__find_program_by_name(o->obj, buf) ?: prog;
 		}
-		line = nl ? nl + 1 : end;
 	}
-	if (where) {
-		/* "; code @ file.c:12" */
-		const char *at = strstr(where, " @ ");
-		int code_len = (at && at < where + where_len ? at : where + where_len) - (where + 2);
+	name = prog ? bpf_program__name(prog) : "?";
 
-		if (at && at < where + where_len)
-			pr_err("%s: the BPF verifier rejected program '%s' at %.*s (`%.*s`): %.*s "
-			       "(run with -v for the verifier's log)", src, prog,
-			       (int)(where + where_len - at - 3), at + 3, code_len, where + 2,
-			       reason ? reason_len : 7, reason ? reason : "unknown");
-		else
-			pr_err("%s: the BPF verifier rejected program '%s' at `%.*s`: %.*s "
-			       "(run with -v for the verifier's log)", src, prog, code_len, where + 2,
-			       reason ? reason_len : 7, reason ? reason : "unknown");
-	} else {
-		pr_err("%s: the BPF verifier rejected program '%s': %.*s (run with -v for the "
-		       "verifier's log)", src, prog, reason ? reason_len : 7,
-		       reason ? reason : "unknown");
-	}
+	if (load_error_report(o->src, name, libbpf_log.buf, core_log.buf,
+			      prog ? bpf_program__insns(prog) : NULL,
+			      prog ? bpf_program__insn_cnt(prog) : 0))
+		pr_err("%s: cannot load program '%s': %s", o->src, name,
+		       libbpf_last_error(buf, sizeof(buf)));
 }
 
 static int create_maps(struct session *s)
@@ -751,15 +738,15 @@ int session_load(struct session *s, bool filter)
 		    (err = reuse_map(o->obj, "vtrace_lost", BPF_MAP_TYPE_PERCPU_ARRAY, s->lost_fd, o->src)))
 			break;
 		strbuf_reset(&libbpf_log);
+		strbuf_reset(&core_log);
 		err = bpf_object__load(o->obj);
 		if (err) {
-			struct bpf_program *prog;
-			const char *failed = "?";
+			struct bpf_program *prog, *failed = NULL;
 
 			bpf_object__for_each_program(prog, o->obj)
 				if (bpf_program__fd(prog) < 0)
-					failed = bpf_program__name(prog);
-			summarise_verifier(o->src, failed);
+					failed = prog;
+			report_load_error(o, failed);
 			break;
 		}
 	}
