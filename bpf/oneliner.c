@@ -24,7 +24,9 @@
 #include "lib/fs.h"
 #include "lib/sha256.h"
 #include "lib/strbuf.h"
+#include "probe/filter.h"
 #include "probe/spec.h"
+#include "lib/value.h"
 
 enum event_kind event_classify(const char *arg)
 {
@@ -234,4 +236,63 @@ int session_add_event(struct session *s, const char *arg, const char *spec)
 		return session_add_as(s, path, strcmp(arg, "-") ? arg : "<stdin>");
 	}
 	return session_add(s, arg);
+}
+
+/* What filter_bind() needs of an arg: its name as printed, integer (signed?) or string. */
+static void filter_arg_of(const struct fetch_arg *a, uint32_t slot, struct filter_arg *out)
+{
+	const struct value_type *t = a->type;
+
+	out->name = a->name;
+	out->is_signed = a->is_signed;
+	out->str_max = slot;
+	if (a->final == FINAL_INT)
+		out->kind = FARG_INT;
+	else if (a->final == FINAL_STRING)
+		out->kind = FARG_STRING;
+	else if (t && t->kind == VK_ARRAY && t->elem && t->elem->kind == VK_CHAR)
+		out->kind = FARG_STRING, out->str_max = a->size;	/* char[N], printed as a string */
+	else
+		out->kind = FARG_OTHER;
+}
+
+int session_filter(struct session *s, size_t first, const char *text)
+{
+	for (size_t i = first; i < s->nprogs; i++) {
+		struct vt_program *p = s->progs[i];
+		const struct probe_instance *in = &p->res.insts[0];
+		struct filter_arg *args;
+		struct spec_error err;
+		char where[512];
+		int rc;
+
+		if (!p->spec) {
+			pr_err("%s: program '%s' (%s) is not a spec program; --filter applies to the "
+			       "args of a spec (vtrace-spec(7))", p->obj->src, bpf_program__name(p->prog),
+			       p->sec);
+			return -EINVAL;
+		}
+		snprintf(where, sizeof(where), "--filter for %s", p->event);
+		p->filter = calloc(1, sizeof(*p->filter));
+		args = calloc(in->nargs ? in->nargs : 1, sizeof(*args));
+		if (!p->filter || !args) {
+			free(args);
+			return -ENOMEM;
+		}
+		rc = filter_parse(text, p->filter, &err);
+		for (size_t j = 0; !rc && j < in->nargs; j++)
+			filter_arg_of(&in->args[j], p->layout.size[j], &args[j]);
+		if (!rc)
+			rc = filter_bind(p->filter, args, in->nargs, &err);
+		free(args);
+		if (rc) {
+			spec_error_print(where, text, &err);
+			if (p->filter->text)
+				filter_free(p->filter);
+			free(p->filter);
+			p->filter = NULL;
+			return rc;
+		}
+	}
+	return 0;
 }

@@ -43,4 +43,12 @@ struct session;
  */
 int session_add_event(struct session *s, const char *arg, const char *spec);
 
+/*
+ * --filter for the programs session_add_event() added from index first
+ * on: checked against each spec program's args (a name it lacks, a type
+ * it does not compare with: the caret error is printed), then compiled
+ * into the program.  Every one must be a spec program.
+ */
+int session_filter(struct session *s, size_t first, const char *filter);
+
 #endif

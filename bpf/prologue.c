@@ -6,6 +6,7 @@
 
 #include "lib/array.h"
 #include "bpf/emit.h"
+#include "bpf/filter_emit.h"
 #include "bpf/insn.h"
 #include "bpf/prologue.h"
 #include "bpf/stack_emit.h"
@@ -564,8 +565,8 @@ static void pid_filter(struct insn_buf *b, int pids_fd, size_t *fail)
 int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 {
 	const struct sample_layout *l = w->layout;
-	bool fast = prologue_is_fast(w->insts, w->ninsts);
-	size_t fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
+	bool fast = prologue_is_fast(w->insts, w->ninsts) && !w->filter;
+	size_t fail_match = 0, fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
 	size_t ret_zero, out, rb_ok, lost_none;
 	struct groups g;
 	int rc;
@@ -592,6 +593,8 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 		emit(b, MOV64_IMM(R_FAULTS, 0));
 		rc = per_group(b, w, &g, NULL, true, bad);
 		if (rc)
+			goto out_groups;
+		if (w->filter && (rc = filter_emit(b, w->filter, l, &fail_match)))
 			goto out_groups;
 		/*
 		 * r2: did any fetch fault, or find its value unavailable; r3..r5:
@@ -686,6 +689,8 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	if (!fast && !w->sleepable)
 		patch(b, fail_lookup);
 	patch(b, ret_zero);
+	if (w->filter)
+		patch(b, fail_match);
 	emit(b, MOV64_IMM(BPF_REG_0, 0));
 	patch(b, out);
 	emit(b, EXIT_INSN());

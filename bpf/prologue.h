@@ -30,6 +30,8 @@
  */
 
 /* Where each arg lives in the sample (after struct vtrace_sample, the fault and unavailable words). */
+struct filter;
+
 struct sample_layout {
 	size_t nargs;
 	uint32_t *off;		/* from the start of the sample */
@@ -70,6 +72,8 @@ struct wrapper {
 	 */
 	uint32_t *group_of;
 	unsigned stacks;	/* record -g: WRAP_STACK_* (bpf/stack_emit.h) */
+	/* --filter (bpf/filter_emit.h): a hit it does not hold for sends nothing; NULL: none */
+	const struct filter *filter;
 };
 
 /* Distinct fetch codes one spec program dispatches between. */

@@ -23,6 +23,7 @@
 #include "lib/tracefs.h"
 #include "probe/btf_value.h"
 #include "probe/elf.h"
+#include "probe/filter.h"
 #include "probe/resolve.h"
 
 #define PIDS_MAX 65536
@@ -113,6 +114,7 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		.task_scratch_fd = loading->ur.scratch_fd,
 		.str_kfunc = loading->ur.str_kfunc,
 		.stacks = loading->stacks ? stack_wanted(p->res.target) : 0,
+		.filter = p->filter,
 	};
 	size_t bad = 0;
 	int err;
@@ -947,6 +949,9 @@ void session_close(struct session *s)
 		probe_resolved_free(&p->res);
 		sample_layout_free(&p->layout);
 		free(p->event_name);
+		if (p->filter)
+			filter_free(p->filter);
+		free(p->filter);
 		free(p->group_of);
 		free(p);
 	}

@@ -49,6 +49,7 @@ struct vt_program {
 	struct sample_layout layout;
 	uint32_t *group_of;		/* each instance's fetch code (bpf/prologue.h) */
 	char *event_name;
+	struct filter *filter;		/* --filter, bound to these args (bpf/oneliner.c) */
 };
 
 struct session {

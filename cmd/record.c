@@ -29,12 +29,14 @@
 #include "cmd/builtin.h"
 #include "lib/error.h"
 #include "lib/output.h"
+#include "probe/filter.h"
 
 /* An -e: a file, "-" or a spec, with the -x in effect where it was given. */
 struct record_event {
 	const char *arg;
 	const char *exec;
 	char *spec;		/* the spec as recorded (exec= of -x in front) */
+	const char *filter;	/* --filter after it */
 };
 
 struct record_opts {
@@ -53,7 +55,7 @@ struct record_opts {
 	bool stacks;
 };
 
-enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT };
+enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT, OPT_FILTER };
 
 /* What vtrace script reads when given no -i, and what -w writes. */
 #define DEFAULT_DATA "vtrace.data"
@@ -62,6 +64,9 @@ static const struct argp_option options[] = {
 	{ "event", 'e', "FILE|SPEC|-", 0, "BPF program: C source (.c, compiled and cached) or object (.o); "
 	  "or a probe spec (vtrace-spec(7)), recorded at every hit with all its args; or -, "
 	  "a program in C on standard input; repeatable", 0 },
+	{ "filter", OPT_FILTER, "EXPR", 0, "Record only the hits of the preceding -e (a spec, or a file "
+	  "of spec programs) whose args make EXPR true: ARG == != < <= > >= NUMBER or \"STRING\", "
+	  "&&, ||, !, ( ) (vtrace-record(1))", 0 },
 	{ "exec", 'x', "BIN", 0, "exec=BIN for the specs that follow (those naming no exec=, module= "
 	  "or tracepoint)", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process (and the processes it starts)", 0 },
@@ -137,6 +142,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case 'x':
 		o->exec = arg;
+		break;
+	case OPT_FILTER:
+		if (!o->nevents)
+			argp_error(state, "--filter applies to the -e before it; give the -e first");
+		if (o->events[o->nevents - 1].filter)
+			argp_error(state, "two --filter for one -e; join them with &&");
+		o->events[o->nevents - 1].filter = arg;
 		break;
 	case 'p':
 		errno = 0;
@@ -222,6 +234,16 @@ static int classify_events(struct record_opts *o)
 			if (oneliner_spec(e->arg, e->exec, &e->spec))
 				return -EINVAL;
 			break;
+		}
+		if (e->filter) {
+			struct filter f;
+			struct spec_error err;
+
+			if (filter_parse(e->filter, &f, &err)) {
+				spec_error_print("--filter", e->filter, &err);
+				return -EINVAL;
+			}
+			filter_free(&f);
 		}
 	}
 	return 0;
@@ -561,7 +583,11 @@ int cmd_record(int argc, char **argv)
 	s.rb_size = o.buffer_size;
 	s.stacks = o.stacks;
 	for (int i = 0; i < o.nevents; i++) {
+		size_t first = s.nprogs;
+
 		err = session_add_event(&s, o.events[i].arg, o.events[i].spec);
+		if (!err && o.events[i].filter)
+			err = session_filter(&s, first, o.events[i].filter);
 		if (err)
 			goto out;
 	}

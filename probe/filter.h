@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_FILTER_H
+#define VTRACE_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/spec.h"
+
+/*
+ * A --filter expression over a spec's args, in perf's (ftrace's) filter
+ * syntax:
+ *
+ *   EXPR := EXPR || EXPR | EXPR && EXPR | ! EXPR | ( EXPR ) | ARG OP VALUE
+ *   OP   := == != < <= > >=
+ *   VALUE := INTEGER (decimal or 0x hex, optionally negative) | "STRING"
+ *
+ * ARG is an arg's name as the output prints it.  && binds tighter than
+ * ||.  A string compares only with == and !=.  Parsing is syntax only;
+ * filter_bind() checks the names and types against the spec's args.
+ */
+enum filter_kind { FILTER_CMP, FILTER_AND, FILTER_OR, FILTER_NOT };
+enum filter_op { FLT_EQ, FLT_NE, FLT_LT, FLT_LE, FLT_GT, FLT_GE };
+
+struct filter_node {
+	enum filter_kind kind;
+	struct filter_node *l, *r;	/* AND, OR: both; NOT: l */
+	/* CMP */
+	char *name;
+	int name_col, name_len;
+	enum filter_op op;
+	int op_col, op_len;
+	bool is_str;
+	uint64_t value;			/* the integer's bits (two's complement) */
+	bool negative;			/* written with a '-' */
+	char *str;			/* the string, unescaped */
+	size_t str_len;
+	int val_col, val_len;
+	/* filter_bind() */
+	size_t arg;
+	bool is_signed;
+};
+
+struct filter {
+	char *text;
+	struct filter_node *root;
+};
+
+/* 0, or -EINVAL with err (column, length, message) filled. */
+int filter_parse(const char *text, struct filter *f, struct spec_error *err);
+void filter_free(struct filter *f);
+
+/* What an arg of the spec is, for filter_bind(). */
+enum filter_arg_kind { FARG_INT, FARG_STRING, FARG_OTHER };
+
+struct filter_arg {
+	const char *name;
+	enum filter_arg_kind kind;
+	bool is_signed;
+	size_t str_max;			/* FARG_STRING: bytes with the NUL */
+};
+
+/*
+ * Finds each comparison's arg by name and checks its value's type:
+ * -EINVAL with err under the bad name or value.
+ */
+int filter_bind(struct filter *f, const struct filter_arg *args, size_t nargs,
+		struct spec_error *err);
+
+#endif
