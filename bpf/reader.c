@@ -70,6 +70,8 @@ int decoder_from_session(struct decoder *d, struct session *s)
 			da->type = a->type;
 			a->type = NULL;
 		}
+		if (decode_unique_names(dp))
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -374,6 +374,8 @@ static int read_probe(struct decoder *d, struct cursor *c)
 		if (a->kind > DECODE_BYTES || (uint64_t)a->off + a->size > p->args_size)
 			c->bad = 1;
 	}
+	if (!c->bad && p->args && decode_unique_names(p))
+		return -ENOMEM;
 	p->tp_system = get_str(c);
 	p->tp_format = get_str(c);
 	p->spec = get_str(c);

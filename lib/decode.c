@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,6 +393,32 @@ int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t s
 		return rc;
 	}
 	strbuf_addch(sb, '}');
+	return 0;
+}
+
+static bool arg_name_taken(const struct decode_probe *p, size_t self, size_t n, const char *name)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != self && p->args[j].name && !strcmp(p->args[j].name, name))
+			return true;
+	return false;
+}
+
+int decode_unique_names(struct decode_probe *p)
+{
+	for (size_t i = 1; i < p->nargs; i++) {
+		char *base = p->args[i].name, *name = NULL;
+
+		if (!base || !arg_name_taken(p, i, i, base))
+			continue;
+		for (int k = 2; !name || arg_name_taken(p, i, p->nargs, name); k++) {
+			free(name);
+			if (asprintf(&name, "%s_%d", base, k) < 0)
+				return -ENOMEM;
+		}
+		p->args[i].name = name;
+		free(base);
+	}
 	return 0;
 }
 

@@ -101,6 +101,13 @@ int decode_folded(struct decoder *d, struct strbuf *sb, const void *data, size_t
 /* The stack block of a sample with VTRACE_SAMPLE_F_STACK: its offset, or size if none; -1 if malformed. */
 long decode_stack_split(const void *data, size_t size);
 
+/*
+ * An arg whose name an earlier arg has (a $params or $vars expansion next
+ * to an arg of the same name) becomes NAME_2, NAME_3, ...: a JSON object
+ * keeps every value.  0 or -ENOMEM.
+ */
+int decode_unique_names(struct decode_probe *p);
+
 /* The type of obj's BTF id, through find_type the first time. */
 const struct value_type *decode_type(struct decoder *d, uint32_t obj, uint32_t id);
 

@@ -182,3 +182,23 @@ if [ $rc = 2 ] && grep -q -- "--json prints every field" "$T/err"; then
 else
 	not_ok "script --json -F refused" "rc=$rc" "$(cat "$T/err")"
 fi
+
+# --- $params next to an arg of the same name: still one key each, live and replayed
+"$VTRACE" record --json -e "exec=$STR;ev=greet \$params name" -- "$STR" > "$T/p.json" 2> "$T/err"
+"$VTRACE" record -o "$T/p.data" -e "exec=$STR;ev=greet \$params name" -- "$STR" > /dev/null 2> "$T/err"
+"$VTRACE" script --json -i "$T/p.data" > "$T/p.replay"
+if python3 - "$T/p.json" "$T/p.replay" <<'PY'
+import json, sys
+def no_dups(pairs):
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), keys
+    return dict(pairs)
+for f in sys.argv[1:]:
+    s = [json.loads(l, object_pairs_hook=no_dups) for l in open(f) if l.startswith("{")]
+    assert len(s) == 3, f
+    for x in s:
+        a = x["args"]
+        assert list(a) == ["name", "raw", "name_2"] and a["name"] == a["name_2"], a
+PY
+then ok "\$params and an arg of the same name: name and name_2, equal, live and replayed"
+else not_ok "\$params duplicate names" "$(cat "$T/p.json" "$T/p.replay" "$T/err")"; fi
