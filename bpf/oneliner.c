@@ -26,6 +26,7 @@
 #include "lib/strbuf.h"
 #include "probe/filter.h"
 #include "probe/spec.h"
+#include "lib/decode.h"
 #include "lib/value.h"
 
 enum event_kind event_classify(const char *arg)
@@ -256,12 +257,34 @@ static void filter_arg_of(const struct fetch_arg *a, uint32_t slot, struct filte
 		out->kind = FARG_OTHER;
 }
 
+/* The names the output prints: the decoder's, NAME_2 for a second NAME (lib/decode.h). */
+static int printed_names(const struct probe_instance *in, struct decode_probe *dp)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->args = calloc(in->nargs ? in->nargs : 1, sizeof(*dp->args));
+	if (!dp->args)
+		return -ENOMEM;
+	dp->nargs = in->nargs;
+	for (size_t j = 0; j < in->nargs; j++)
+		if (!(dp->args[j].name = strdup(in->args[j].name)))
+			return -ENOMEM;
+	return decode_unique_names(dp);
+}
+
+static void printed_names_free(struct decode_probe *dp)
+{
+	for (size_t j = 0; j < dp->nargs; j++)
+		free(dp->args[j].name);
+	free(dp->args);
+}
+
 int session_filter(struct session *s, size_t first, const char *text)
 {
 	for (size_t i = first; i < s->nprogs; i++) {
 		struct vt_program *p = s->progs[i];
 		const struct probe_instance *in = &p->res.insts[0];
 		struct filter_arg *args;
+		struct decode_probe names;
 		struct spec_error err;
 		char where[512];
 		int rc;
@@ -279,11 +302,20 @@ int session_filter(struct session *s, size_t first, const char *text)
 			free(args);
 			return -ENOMEM;
 		}
+		rc = printed_names(in, &names);
+		if (rc) {
+			printed_names_free(&names);
+			free(args);
+			return rc;
+		}
 		rc = filter_parse(text, p->filter, &err);
-		for (size_t j = 0; !rc && j < in->nargs; j++)
+		for (size_t j = 0; !rc && j < in->nargs; j++) {
 			filter_arg_of(&in->args[j], p->layout.size[j], &args[j]);
+			args[j].name = names.args[j].name;
+		}
 		if (!rc)
 			rc = filter_bind(p->filter, args, in->nargs, &err);
+		printed_names_free(&names);
 		free(args);
 		if (rc) {
 			spec_error_print(where, text, &err);

@@ -90,3 +90,9 @@ if [ $rc != 0 ] && grep -q -- "--filter applies to the -e before it" "$T/nof.err
 else
 	not_ok "filter: --filter before any -e is refused" "rc $rc" "$(cat "$T/nof.err")"
 fi
+
+# the names as the output prints them: a second 'a' (after $params) is a_2
+"$VTRACE" record -e "exec=$bin;ev=compute \$params a" --filter 'a_2 < 0' -- "$bin" 6 > "$T/p" 2> "$T/p.err"
+expect_eq "filter: by the printed name a_2 (after \$params)" \
+	"$(sed -n 's/^compute a=\(-[0-9]*\) .*/a_2=\1/p' "$T/p" | tr '\n' ' ')" \
+	"$(sed -n 's/.* ev: .* \(a_2=[-0-9]*\)$/\1/p' "$T/p" | tr '\n' ' ')"
