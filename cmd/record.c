@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bpf/oneliner.h"
+#include "bpf/maps.h"
 #include "bpf/reader.h"
 #include "bpf/registry.h"
 #include "bpf/session.h"
@@ -53,9 +54,10 @@ struct record_opts {
 	bool text;
 	unsigned fields;
 	bool stacks;
+	double interval;
 };
 
-enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT, OPT_FILTER };
+enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT, OPT_FILTER, OPT_INTERVAL };
 
 /* What vtrace script reads when given no -i, and what -w writes. */
 #define DEFAULT_DATA "vtrace.data"
@@ -80,6 +82,7 @@ static const struct argp_option options[] = {
 	{ "text", OPT_TEXT, NULL, 0, "Text (the default on standard output), also into -o FILE", 0 },
 	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
 	{ "call-graph", 'g', NULL, 0, "Record the user stack of each sample (and the kernel stack of kernel probes)", 0 },
+	{ "interval", OPT_INTERVAL, "SECS", 0, "Print the aggregations (vtrace.h's VTRACE_COUNT() ...) every SECS seconds too, not only at exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
 	{ 0 }
 };
@@ -188,6 +191,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->duration = strtod(arg, &end);
 		if (*end || !(o->duration > 0) || !isfinite(o->duration))
 			argp_error(state, "--duration takes a positive number of seconds, not '%s'", arg);
+		break;
+	case OPT_INTERVAL:
+		o->interval = strtod(arg, &end);
+		if (*end || !(o->interval > 0) || !isfinite(o->interval))
+			argp_error(state, "--interval takes a positive number of seconds, not '%s'", arg);
 		break;
 	case OPT_BUFFER_SIZE:
 		if (parse_size(arg, &o->buffer_size))
@@ -367,7 +375,35 @@ static int epoll_add(int ep, int fd, int tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD, EV_PUBLISH };
+enum { EV_RING, EV_SIGNAL, EV_TIMER, EV_PIDFD, EV_PUBLISH, EV_INTERVAL };
+
+/* A timerfd that fires once after secs, or every secs when repeat. */
+static int timer_start(double secs, bool repeat)
+{
+	struct itimerspec its = { 0 };
+	int fd;
+
+	its.it_value.tv_sec = (time_t)secs;
+	its.it_value.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9);
+	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+		its.it_value.tv_nsec = 1;
+	if (repeat)
+		its.it_interval = its.it_value;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* --interval: the aggregations so far (cumulative), after the samples before them. */
+struct interval {
+	double secs;
+	struct map_set *ms;
+	bool json;
+	unsigned n;
+};
 
 /* Text or JSON to a terminal or a pipe: flushed after each read of the ring buffer. */
 static bool flush_batches;
@@ -385,9 +421,9 @@ static void consume(struct reader *r)
  * is no command.
  */
 static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double duration,
-		    const sigset_t *sigs)
+		    const sigset_t *sigs, struct interval *iv)
 {
-	int ep, sfd, tfd = -1, pfd = -1, ufd = -1, status = -1;
+	int ep, sfd, tfd = -1, pfd = -1, ufd = -1, ifd = -1, status = -1;
 	unsigned long long published = 0;
 	bool done = false;
 
@@ -414,6 +450,11 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		else if (errno == ESRCH)
 			done = true;	/* it exited (and was reaped) while vtrace was starting */
 	}
+	if (iv->secs > 0) {
+		ifd = timer_start(iv->secs, true);
+		if (ifd < 0 || epoll_add(ep, ifd, EV_INTERVAL))
+			return -errno;
+	}
 	/* vtrace list's sample counts, refreshed once a second when they change */
 	{
 		struct itimerspec its = { { 1, 0 }, { 1, 0 } };
@@ -424,8 +465,8 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 	}
 
 	while (!done) {
-		struct epoll_event evs[4];
-		int n = epoll_wait(ep, evs, 4, -1);
+		struct epoll_event evs[6];
+		int n = epoll_wait(ep, evs, 6, -1);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -438,6 +479,22 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 			case EV_PIDFD:
 				done = true;
 				break;
+			case EV_INTERVAL: {
+				uint64_t ticks;
+
+				if (read(ifd, &ticks, sizeof(ticks)) < 0)
+					break;
+				reader_consume(r);
+				if (!iv->json) {
+					time_t now = time(NULL);
+					char when[16];
+
+					strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+					fprintf(r->o.out, "%s\n", when);
+				}
+				map_set_print(iv->ms, r->o.out, iv->json, ++iv->n);
+				break;
+			}
 			case EV_PUBLISH: {
 				uint64_t ticks;
 
@@ -493,6 +550,8 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 		close(pfd);
 	if (ufd >= 0)
 		close(ufd);
+	if (ifd >= 0)
+		close(ifd);
 	return status;
 }
 
@@ -537,6 +596,8 @@ int cmd_record(int argc, char **argv)
 	char exe[PATH_MAX];
 	struct session s;
 	struct reader r = { 0 };
+	struct map_set maps = { 0 };
+	struct interval iv = { 0 };
 	sigset_t sigs, oldmask;
 	unsigned long long lost, samples, malformed;
 	size_t i;
@@ -625,6 +686,8 @@ int cmd_record(int argc, char **argv)
 		else if (err)
 			pr_err("cannot read the ring buffer: %s", strerror(-err));
 	}
+	if (!err)
+		err = map_set_open(&maps, &s);
 	if (err)
 		goto out;
 	if (registry_publish(&s, NULL))
@@ -641,7 +704,8 @@ int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
-	status = run_loop(&r, o.cmd ? &child : NULL, o.pid, o.duration, &sigs);
+	iv = (struct interval){ o.interval, &maps, o.json, 0 };
+	status = run_loop(&r, o.cmd ? &child : NULL, o.pid, o.duration, &sigs, &iv);
 	if (status < -1) {
 		pr_err("cannot wait for samples: %s", strerror(-status));
 		status = 1;
@@ -652,6 +716,12 @@ int cmd_record(int argc, char **argv)
 	samples = r.samples;
 	malformed = r.malformed;
 	err = reader_close(&r, lost);
+	/* the aggregations and maps after the samples, where they went (stdout for a data file) */
+	if (map_set_print(&maps, out, o.json, 0))
+		pr_warn("cannot read some of the programs' maps");
+	if (map_set_dropped(&maps))
+		pr_warn("%llu aggregation updates were dropped: a map was full (raise "
+			"VTRACE_AGG_ENTRIES)", map_set_dropped(&maps));
 	if (fflush(out) && !err)
 		err = -errno;
 	if (out != stdout) {
@@ -671,6 +741,7 @@ int cmd_record(int argc, char **argv)
 		pr_warn("%llu malformed samples were dropped", malformed);
 out:
 	registry_remove();
+	map_set_close(&maps);
 	child_abort(&child);
 	if (r.rb)
 		reader_close(&r, 0);

@@ -194,4 +194,200 @@ void __vtrace_printf_check(const char *fmt, ...) __attribute__((format(printf, 1
 	}								\
 })
 
+/*
+ * Aggregations, as bpftrace's @name[key] = count() / sum(v) / min(v) /
+ * max(v) / avg(v) / hist(v) / lhist(v, min, max, step).  Declared at file
+ * scope, updated in programs; vtrace prints them at exit (and every
+ * --interval) as bpftrace does.  The key is optional; a struct key with
+ * holes must be zeroed (__builtin_memset) before its fields are set.
+ *
+ *   VTRACE_COUNT(calls, __u32);             // @calls[pid] = count()
+ *   VTRACE_HIST(lat);                       // @lat = hist(ns)
+ *   VTRACE_LHIST(sizes, 0, 1000, 100, int); // @sizes[op] = lhist(n, 0, 1000, 100)
+ *
+ *   vtrace_count(calls, pid);
+ *   vtrace_hist(lat, ns);
+ *   vtrace_lhist(sizes, op, n);
+ *
+ * Each is a per-CPU hash map (no atomics shared between CPUs, summed by
+ * vtrace when it prints); histograms keep one entry per (key, bucket).
+ * Values are signed 64-bit; lhist's bounds are ints, (max - min) a
+ * multiple of step.  An update that finds the map full (VTRACE_AGG_ENTRIES
+ * entries) is counted and reported at exit.
+ */
+#ifndef VTRACE_AGG_ENTRIES
+#define VTRACE_AGG_ENTRIES 10240
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} vtrace_agg_drops SEC(".maps");
+
+static __always_inline void __vtrace_agg_drop(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&vtrace_agg_drops, &zero);
+
+	if (n)
+		*n += 1;
+}
+
+/* The key's entry, made (zeroed) if it is not there yet; NULL when the map is full. */
+static __always_inline void *__vtrace_agg_entry(void *map, const void *key, const void *zero)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(map, key);
+	if (!v)
+		__vtrace_agg_drop();
+	return v;
+}
+
+static __always_inline void __vtrace_stat(void *map, const void *key, int kind, __s64 v)
+{
+	struct vtrace_stat zero = {}, *s = __vtrace_agg_entry(map, key, &zero);
+	__u64 before;
+
+	if (!s)
+		return;
+	before = __sync_fetch_and_add(&s->count, 1);
+	if (kind == VTRACE_AGG_SUM || kind == VTRACE_AGG_AVG)
+		__sync_fetch_and_add(&s->value, v);
+	else if (kind == VTRACE_AGG_MIN && (!before || v < s->value))
+		s->value = v;
+	else if (kind == VTRACE_AGG_MAX && (!before || v > s->value))
+		s->value = v;
+}
+
+static __always_inline void __vtrace_bucket(void *map, const void *key)
+{
+	__u64 zero = 0, *n = __vtrace_agg_entry(map, key, &zero);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+static __always_inline __u64 __vtrace_log2_slot(__s64 v)
+{
+	__u64 x = v, r = 0;
+
+	if (v < 0)
+		return 0;
+	if (!v)
+		return 1;
+	if (x >> 32) { x >>= 32; r += 32; }
+	if (x >> 16) { x >>= 16; r += 16; }
+	if (x >> 8) { x >>= 8; r += 8; }
+	if (x >> 4) { x >>= 4; r += 4; }
+	if (x >> 2) { x >>= 2; r += 2; }
+	if (x >> 1) r += 1;
+	return r + 2;
+}
+
+static __always_inline __u64 __vtrace_lhist_slot(__s64 v, __s64 min, __s64 max, __s64 step)
+{
+	__u64 n = (__u64)(max - min) / (__u64)step, d;
+
+	if (v < min)
+		return 0;
+	d = (__u64)v - (__u64)min;
+	return d >= n * (__u64)step ? n + 1 : 1 + d / (__u64)step;
+}
+
+#define __VT_AGG_DECLARE(name, kind, flags, lo, hi, st, map_key, map_value)	\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_PERCPU_HASH);			\
+		__uint(max_entries, VTRACE_AGG_ENTRIES);		\
+		__type(key, map_key);					\
+		__type(value, map_value);				\
+	} name SEC(".maps");						\
+	static const struct vtrace_agg_rec __vt_agg_rec_##name		\
+		__attribute__((section(VTRACE_AGG_SECTION), used, aligned(8))) = \
+		{ kind, flags, lo, hi, st, #name };			\
+	enum { __vt_agg_kind_##name = kind, __vt_agg_min_##name = (lo),	\
+	       __vt_agg_max_##name = (hi), __vt_agg_step_##name = (st) }
+
+#define __VT_STAT_DECL_1(kind, name) __VT_AGG_DECLARE(name, kind, VTRACE_AGG_F_NOKEY, 0, 0, 0, __u32, struct vtrace_stat)
+#define __VT_STAT_DECL_2(kind, name, K) __VT_AGG_DECLARE(name, kind, 0, 0, 0, 0, K, struct vtrace_stat)
+#define __VT_STAT_DECL(kind, ...) __VT_CAT(__VT_STAT_DECL_, __VT_NARGS(__VA_ARGS__))(kind, __VA_ARGS__)
+
+#define VTRACE_COUNT(...) __VT_STAT_DECL(VTRACE_AGG_COUNT, __VA_ARGS__)
+#define VTRACE_SUM(...) __VT_STAT_DECL(VTRACE_AGG_SUM, __VA_ARGS__)
+#define VTRACE_MIN(...) __VT_STAT_DECL(VTRACE_AGG_MIN, __VA_ARGS__)
+#define VTRACE_MAX(...) __VT_STAT_DECL(VTRACE_AGG_MAX, __VA_ARGS__)
+#define VTRACE_AVG(...) __VT_STAT_DECL(VTRACE_AGG_AVG, __VA_ARGS__)
+
+#define __VT_HIST_DECL_1(name) __VT_AGG_DECLARE(name, VTRACE_AGG_HIST, VTRACE_AGG_F_NOKEY, 0, 0, 0, \
+	struct { __u64 slot; __u32 key; }, __u64)
+#define __VT_HIST_DECL_2(name, K) __VT_AGG_DECLARE(name, VTRACE_AGG_HIST, 0, 0, 0, 0, \
+	struct { __u64 slot; K key; }, __u64)
+#define VTRACE_HIST(...) __VT_CAT(__VT_HIST_DECL_, __VT_NARGS(__VA_ARGS__))(__VA_ARGS__)
+
+#define __VT_LHIST_DECL_4(name, lo, hi, st) __VT_AGG_DECLARE(name, VTRACE_AGG_LHIST, VTRACE_AGG_F_NOKEY, \
+	lo, hi, st, struct { __u64 slot; __u32 key; }, __u64);				\
+	_Static_assert((st) > 0 && (hi) > (lo) && ((hi) - (lo)) % (st) == 0,		\
+		       "VTRACE_LHIST(name, min, max, step): max > min, step > 0, (max - min) % step == 0")
+#define __VT_LHIST_DECL_5(name, lo, hi, st, K) __VT_AGG_DECLARE(name, VTRACE_AGG_LHIST, 0, \
+	lo, hi, st, struct { __u64 slot; K key; }, __u64);				\
+	_Static_assert((st) > 0 && (hi) > (lo) && ((hi) - (lo)) % (st) == 0,		\
+		       "VTRACE_LHIST(name, min, max, step): max > min, step > 0, (max - min) % step == 0")
+#define VTRACE_LHIST(...) __VT_CAT(__VT_LHIST_DECL_, __VT_NARGS(__VA_ARGS__))(__VA_ARGS__)
+
+#define __VT_AGG_IS(name, kind, what)					\
+	_Static_assert(__vt_agg_kind_##name == (kind), #name " is not declared with " what)
+
+/* A stat update: kind checked against the declaration, key optional. */
+#define __VT_STAT_2(kind, what, name, v) ({				\
+	__VT_AGG_IS(name, kind, what);					\
+	__u32 __k = 0;							\
+	__vtrace_stat(&name, &__k, kind, (__s64)(v));			\
+})
+#define __VT_STAT_3(kind, what, name, kv, v) ({			\
+	__VT_AGG_IS(name, kind, what);					\
+	typeof(*name.key) __k;						\
+	__builtin_memset(&__k, 0, sizeof(__k));				\
+	__k = (kv);							\
+	__vtrace_stat(&name, &__k, kind, (__s64)(v));			\
+})
+#define __VT_STAT(kind, what, ...) __VT_CAT(__VT_STAT_, __VT_NARGS(__VA_ARGS__))(kind, what, __VA_ARGS__)
+
+#define __VT_COUNT_1(name) __VT_STAT_2(VTRACE_AGG_COUNT, "VTRACE_COUNT", name, 0)
+#define __VT_COUNT_2(name, kv) __VT_STAT_3(VTRACE_AGG_COUNT, "VTRACE_COUNT", name, kv, 0)
+#define vtrace_count(...) __VT_CAT(__VT_COUNT_, __VT_NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define vtrace_sum(...) __VT_STAT(VTRACE_AGG_SUM, "VTRACE_SUM", __VA_ARGS__)
+#define vtrace_min(...) __VT_STAT(VTRACE_AGG_MIN, "VTRACE_MIN", __VA_ARGS__)
+#define vtrace_max(...) __VT_STAT(VTRACE_AGG_MAX, "VTRACE_MAX", __VA_ARGS__)
+#define vtrace_avg(...) __VT_STAT(VTRACE_AGG_AVG, "VTRACE_AVG", __VA_ARGS__)
+
+#define __VT_BUCKET_2(slotfn, name, v) ({				\
+	typeof(*name.key) __k;						\
+	__builtin_memset(&__k, 0, sizeof(__k));				\
+	__k.slot = slotfn(name, (__s64)(v));				\
+	__vtrace_bucket(&name, &__k);					\
+})
+#define __VT_BUCKET_3(slotfn, name, kv, v) ({				\
+	typeof(*name.key) __k;						\
+	__builtin_memset(&__k, 0, sizeof(__k));				\
+	__k.key = (kv);							\
+	__k.slot = slotfn(name, (__s64)(v));				\
+	__vtrace_bucket(&name, &__k);					\
+})
+#define __VT_LOG2_SLOT(name, v) __vtrace_log2_slot(v)
+#define __VT_LIN_SLOT(name, v) __vtrace_lhist_slot(v, __vt_agg_min_##name, \
+	__vt_agg_max_##name, __vt_agg_step_##name)
+#define vtrace_hist(name, ...) ({					\
+	__VT_AGG_IS(name, VTRACE_AGG_HIST, "VTRACE_HIST");		\
+	__VT_CAT(__VT_BUCKET_, __VT_NARGS(name, __VA_ARGS__))(__VT_LOG2_SLOT, name, __VA_ARGS__); \
+})
+#define vtrace_lhist(name, ...) ({					\
+	__VT_AGG_IS(name, VTRACE_AGG_LHIST, "VTRACE_LHIST");		\
+	__VT_CAT(__VT_BUCKET_, __VT_NARGS(name, __VA_ARGS__))(__VT_LIN_SLOT, name, __VA_ARGS__); \
+})
+
 #endif /* __VTRACE_H */

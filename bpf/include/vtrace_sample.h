@@ -107,4 +107,40 @@ struct vtrace_fmt_rec {
 	__u32 kind;
 };
 
+/*
+ * Aggregations (vtrace.h's VTRACE_COUNT() ... VTRACE_LHIST()): each map
+ * has a record in VTRACE_AGG_SECTION naming it, its kind and, for a
+ * linear histogram, its range.  Count, sum, min, max and avg maps are
+ * per-CPU hashes from the program's key to struct vtrace_stat; histogram
+ * maps are per-CPU hashes from { __u64 slot; KEY key; } to a __u64 count.
+ */
+#define VTRACE_AGG_SECTION ".vtrace.agg"
+#define VTRACE_AGG_NAME_MAX 64
+
+enum vtrace_agg_kind {
+	VTRACE_AGG_COUNT = 1,
+	VTRACE_AGG_SUM,
+	VTRACE_AGG_MIN,
+	VTRACE_AGG_MAX,
+	VTRACE_AGG_AVG,
+	VTRACE_AGG_HIST,	/* slot 0: < 0, 1: 0, k >= 2: [2^(k-2), 2^(k-1)) */
+	VTRACE_AGG_LHIST,	/* slot 0: < min, i: [min+(i-1)*step, min+i*step), last: >= max */
+};
+
+#define VTRACE_AGG_F_NOKEY 0x1	/* declared without a key: prints as @name */
+
+struct vtrace_agg_rec {
+	__u32 kind;
+	__u32 flags;
+	__s64 min, max, step;
+	char map[VTRACE_AGG_NAME_MAX];
+};
+
+struct vtrace_stat {
+	__u64 count;		/* updates on this CPU */
+	__s64 value;		/* sum (sum, avg), min or max */
+};
+
+#define VTRACE_HIST_SLOTS 66
+
 #endif
