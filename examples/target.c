@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A small program to trace: `target N` computes N orders and prints each. */
+/*
+ * A small program to trace: `target N [MS]` computes N orders and prints
+ * each; with MS, each order takes at least MS milliseconds (a sleep).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+static int delay_ms;
 
 struct order {
 	int id;
@@ -15,6 +20,8 @@ __attribute__((noinline)) long process_order(struct order *o, int quantity, cons
 	long total = o->amount * quantity;
 
 	asm volatile("" ::: "memory");
+	if (delay_ms)
+		usleep(delay_ms * 1000);
 	return total;
 }
 
@@ -23,6 +30,7 @@ int main(int argc, char **argv)
 	static const char *customers[] = { "ada", "brian", "carol" };
 	int n = argc > 1 ? atoi(argv[1]) : 3;
 
+	delay_ms = argc > 2 ? atoi(argv[2]) : 0;
 	printf("customers: %s %s %s\n", customers[0], customers[1], customers[2]);
 
 	for (int i = 0; i < n; i++) {

@@ -231,6 +231,8 @@ static void merge(struct agg *a)
 {
 	size_t out = 0;
 
+	if (!a->nrows)
+		return;
 	sorting = a;
 	qsort(a->rows, a->nrows, sizeof(*a->rows), cmp_key_slot);
 	for (size_t i = 0; i < a->nrows; i++) {
@@ -551,6 +553,8 @@ static int cmp_umap(const void *x, const void *y)
 
 static void umap_sort(struct umap *m)
 {
+	if (!m->nrows)
+		return;
 	sorting_umap = m;
 	qsort(m->rows, m->nrows, sizeof(*m->rows), cmp_umap);
 	sorting_umap = NULL;

@@ -143,6 +143,21 @@ int main(void)
 		     "\"value\":[\"0x01\",\"0x02\"]}]") != NULL, "umap: per-CPU JSON");
 	umap_free(&m);
 
+	umap_init(&m, "empty", "hash", 0, NULL, 4, NULL, 8);
+	strbuf_reset(&sb);
+	umap_print(&m, &sb);
+	CHECK_STR(sb.buf, "map empty (hash, 0 entries):\n\n", "umap: an empty map says so");
+	strbuf_reset(&sb);
+	umap_print_json(&m, &sb);
+	CHECK_STR(sb.buf, "{\"type\":\"map\",\"name\":\"empty\",\"map_type\":\"hash\",\"entries\":[]}",
+		  "umap: an empty map in JSON");
+	umap_free(&m);
+	agg_init(&a, "none", VTRACE_AGG_HIST, 0, 0, 0, 0, NULL, 4);
+	strbuf_reset(&sb);
+	agg_print(&a, &sb);
+	CHECK_STR(sb.buf ? sb.buf : "", "", "agg: nothing recorded prints nothing");
+	agg_free(&a);
+
 	strbuf_release(&sb);
 	btf__free(btf);
 	return TEST_DONE();
