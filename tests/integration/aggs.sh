@@ -15,7 +15,18 @@ for v in gcc-O2 clang-O0; do
 	$CHECK json "$T/json.$v" | sed "s/^\(not \)\{0,1\}ok - /&$v: /"
 done
 
+# -o FILE --json: the aggregations go into the file with the samples, not to the command's stdout
 bin=$TARGETS/aggs-gcc-O2
+prog=$(instantiate aggs "$bin")
+"$VTRACE" record -o "$T/agg.json" --json -e "$prog" -- "$bin" 200 > "$T/cmd.out" 2> "$T/err.o"
+if grep -q '"type":"aggregation"' "$T/cmd.out"; then
+	not_ok "-o FILE --json: aggregations kept out of the command's output" "$(grep aggregation "$T/cmd.out" | head -3)"
+else
+	ok "-o FILE --json: aggregations kept out of the command's output"
+fi
+cat "$T/cmd.out" "$T/agg.json" > "$T/both"
+$CHECK json "$T/both" | sed 's/^\(not \)\{0,1\}ok - /&-o FILE: /'
+
 prog=$(instantiate maps "$bin")
 "$VTRACE" record -e "$prog" -- "$bin" 300 > "$T/maps.text" 2> "$T/maps.err"
 $CHECK maps-text "$T/maps.text"
