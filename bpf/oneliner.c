@@ -246,6 +246,7 @@ static void filter_arg_of(const struct fetch_arg *a, uint32_t slot, struct filte
 
 	out->name = a->name;
 	out->is_signed = a->is_signed;
+	out->is_pointer = t && t->kind == VK_PTR;
 	out->str_max = slot;
 	if (a->final == FINAL_INT)
 		out->kind = FARG_INT;

@@ -321,6 +321,9 @@ static int bind_node(struct filter_node *n, const struct filter_arg *args, size_
 	if (a->kind == FARG_STRING && !n->is_str)
 		return spec_fail(err, n->val_col, n->val_len, "'%s' is a string: compare it with "
 				 "a \"string\"", n->name);
+	if (a->kind == FARG_INT && n->is_str && a->is_pointer)
+		return spec_fail(err, n->val_col, n->val_len, "'%s' is a pointer, not a string: fetch "
+				 "the string it points to with :string in the spec", n->name);
 	if (a->kind == FARG_INT && n->is_str)
 		return spec_fail(err, n->val_col, n->val_len, "'%s' is an integer: compare it with "
 				 "a number", n->name);

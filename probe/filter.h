@@ -58,6 +58,7 @@ struct filter_arg {
 	const char *name;
 	enum filter_arg_kind kind;
 	bool is_signed;
+	bool is_pointer;		/* FARG_INT: an address (a char * not fetched :string) */
 	size_t str_max;			/* FARG_STRING: bytes with the NUL */
 };
 

@@ -8,10 +8,11 @@ static struct filter f;
 static struct spec_error e;
 
 static const struct filter_arg args[] = {
-	{ "a", FARG_INT, true, 0 },
-	{ "c", FARG_INT, false, 0 },
-	{ "s", FARG_STRING, false, 128 },
-	{ "o", FARG_OTHER, false, 0 },
+	{ "a", FARG_INT, true, false, 0 },
+	{ "c", FARG_INT, false, false, 0 },
+	{ "s", FARG_STRING, false, false, 128 },
+	{ "o", FARG_OTHER, false, false, 0 },
+	{ "p", FARG_INT, false, true, 0 },
 };
 
 static int parse(const char *text)
@@ -105,7 +106,8 @@ int main(void)
 	bad("s == \"abc", false, 5, 4, "no closing");
 	bad("a == 1 c == 2", false, 7, 1, "expected && or ||");
 
-	bad("a == 1 && zz == 2", true, 10, 2, "no arg 'zz'; it has: a, c, s, o");
+	bad("a == 1 && zz == 2", true, 10, 2, "no arg 'zz'; it has: a, c, s, o, p");
+	bad("p == \"x\"", true, 5, 3, "is a pointer, not a string: fetch the string it points to with :string");
 	bad("a == \"x\"", true, 5, 3, "is an integer");
 	bad("c > 1 || s == 3", true, 14, 1, "is a string");
 	bad("s < \"x\"", true, 2, 1, "== and != only");
