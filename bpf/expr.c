@@ -100,8 +100,8 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 	};
 	int d = 0;
 	/* forward branches: the jumps landing at each op, and the depth they bring */
-	size_t jumps[8], njumps = 0, jump_to[8];
-	int jump_depth[8];
+	size_t jumps[40], njumps = 0, jump_to[40];
+	int jump_depth[40];
 
 	if (w->target == TARGET_RAW_TP || w->target == TARGET_TP)
 		return -EINVAL;
@@ -118,7 +118,7 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 		switch (op->kind) {
 		case FOP_SKIP:
 		case FOP_BRA:
-			if (njumps == 8 || op->arg <= (int64_t)i || op->arg > (int64_t)a->nops)
+			if (njumps == 40 || op->arg <= (int64_t)i || op->arg > (int64_t)a->nops)
 				return -EINVAL;
 			if (op->kind == FOP_BRA) {
 				emit(b, LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, FP_EXPR(--d)));
@@ -238,6 +238,11 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 			d--;
 			break;
 		}
+		case FOP_UNAVAIL:
+			/* no call site returns here: the arg's unavailable bit, and a 0 */
+			mark_unavailable(b, idx);
+			emit(b, ST_MEM(BPF_DW, BPF_REG_10, FP_EXPR(d++), 0));
+			break;
 		case FOP_ENTRY_REG:
 			if (emit_entry_reg(b, w, a, op->reg, idx, FP_EXPR(d++)))
 				return -EINVAL;

@@ -716,6 +716,13 @@ int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		memcpy(a->ops, l.ops, l.nops * sizeof(*a->ops));
 		a->nops = l.nops;
 	}
+	if (a->uses_entry && a->entry_func == x->pc && !a->npieces) {
+		/* at the function's entry the registers are still the entry's */
+		for (size_t i = 0; i < a->nops; i++)
+			if (a->ops[i].kind == FOP_ENTRY_REG)
+				a->ops[i] = (struct fetch_op){ FOP_REG, a->ops[i].reg, 0 };
+		a->uses_entry = false;
+	}
 	if (a->base == FETCH_PIECES && rest.nsteps)
 		return spec_fail(err, rest.steps[0].col, 2, "'%s' is split into pieces here; vtrace takes "
 			    "one member or element of it, not a pointer through it", sa->var);

@@ -12,6 +12,7 @@
 #include <dwarf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <elfutils/libdw.h>
 
@@ -299,6 +300,129 @@ static int xlate_entry_value(struct xlate *x, Dwarf_Op *op, unsigned atom)
 	return push_op(x, FOP_ENTRY_REG, reg, 0) ?: stack(x, atom, 0, true, generic);
 }
 
+/*
+ * One call site's value, as the caller computed it at the call: its
+ * registers then are the callee's at its entry (saved there), so DW_OP_bregN
+ * reads entry(N).  Values needing the caller's own frame are refused.
+ */
+static int push_call_value(struct xlate *x, unsigned atom, const struct call_site *cs)
+{
+	Dwarf_Attribute val = cs->value;
+	Dwarf_Op *ops;
+	size_t n;
+	struct loc sub;
+
+	memset(&sub, 0, sizeof(sub));
+	if (dwarf_getlocation(&val, &ops, &n) || !n ||
+	    loc_eval(x->df, &val, ops, n, x->pc, NULL, &sub))
+		return refuse(x, atom, "a caller passes a value vtrace cannot evaluate");
+	switch (sub.base) {
+	case FETCH_CONST:
+		return push_op(x, FOP_CONST, 0, (int64_t)sub.value);
+	case FETCH_MEM_PC:	/* DW_OP_addr: the address itself is the value */
+		return push_op(x, FOP_REG, DREG_RIP, sub.offset);
+	case FETCH_REG:
+	case FETCH_MEM_REG:	/* DW_OP_bregN off: the value reg + off */
+		if (sub.reg < 0 || sub.reg >= DREG_NUM || sub.reg == DREG_RSP || sub.reg == DREG_RIP)
+			return refuse(x, atom, "a caller passes a value in a register vtrace does not save");
+		x->out->entry = true;
+		return push_op(x, FOP_ENTRY_REG, sub.reg, 0) ?:
+		       (sub.offset ? push_op(x, FOP_PLUS_CONST, 0, sub.offset) : 0);
+	case FETCH_EXPR:
+	case FETCH_MEM_EXPR:
+		for (size_t i = 0; i < sub.nops; i++) {
+			const struct fetch_op *o = &sub.ops[i];
+			int rc;
+
+			if (o->kind == FOP_SKIP || o->kind == FOP_BRA || o->kind == FOP_ENTRY_REG ||
+			    (o->kind == FOP_REG && o->reg == DREG_RSP))
+				return refuse(x, atom, "a caller passes a value computed from its own frame");
+			if (o->kind != FOP_REG || o->reg == DREG_RIP) {
+				rc = push_op(x, o->kind, o->reg, o->arg);
+			} else {
+				x->out->entry = true;
+				rc = push_op(x, FOP_ENTRY_REG, o->reg, 0) ?:
+				     (o->arg ? push_op(x, FOP_PLUS_CONST, 0, o->arg) : 0);
+			}
+			if (rc)
+				return rc;
+		}
+		if (sub.base == FETCH_EXPR && sub.offset)
+			return push_op(x, FOP_PLUS_CONST, 0, sub.offset);
+		return sub.offset ? push_op(x, FOP_PLUS_CONST, 0, sub.offset) : 0;
+	default:
+		return refuse(x, atom, "a caller passes a value vtrace cannot evaluate");
+	}
+}
+
+#define CALL_SITES_MAX 16
+
+/*
+ * DW_OP_GNU_parameter_ref: the value the caller passed for a parameter the
+ * clone does not receive.  Which call it was is told by the return address
+ * (at CFA - 8, relative to the probe's pc as the link-time addresses are):
+ * a chain of compares picks that call site's value; a call from anywhere
+ * else is unavailable.  gdb reads it the same way, from the caller's frame.
+ */
+static int xlate_parameter_ref(struct xlate *x, Dwarf_Op *op, unsigned atom)
+{
+	size_t bra[CALL_SITES_MAX], ends[CALL_SITES_MAX + 1], nends = 0;
+	struct call_site *cs = NULL;
+	Dwarf_Die param;
+	struct loc cfa;
+	size_t n = 0;
+	int rc;
+
+	if (dwarf_getlocation_die(x->attr, op, &param))
+		return refuse(x, atom, "the parameter it names cannot be read");
+	memset(&cfa, 0, sizeof(cfa));
+	if (dw_cfa_at(x->df, x->pc, &cfa))
+		return refuse(x, atom, "the call frame information has no simple CFA rule here, so "
+			      "the caller is not known");
+	if (x->depth + 4 > FETCH_EXPR_MAX_DEPTH)
+		return refuse(x, atom, "its stack is too deep");
+	rc = dw_call_sites(x->df, &param, &cs, &n);
+	if (rc)
+		return rc;
+	if (!n || n > CALL_SITES_MAX) {
+		free(cs);
+		return refuse(x, atom, n ? "more than 16 call sites pass it" :
+			      "no call site says what its callers pass");
+	}
+	/* the return address, relative to the pc */
+	rc = push_op(x, FOP_REG, cfa.reg, cfa.offset - 8) ?: push_op(x, FOP_DEREF, 0, 0) ?:
+	     push_op(x, FOP_REG, DREG_RIP, 0) ?: push_op(x, FOP_SUB, 0, 0);
+	for (size_t k = 0; !rc && k < n; k++) {
+		rc = push_op(x, FOP_DUP, 0, 0) ?:
+		     push_op(x, FOP_CONST, 0, (int64_t)(cs[k].return_pc - x->pc)) ?:
+		     push_op(x, FOP_EQ, 0, 0);
+		bra[k] = x->out->nops;
+		rc = rc ?: push_op(x, FOP_BRA, 0, 0);
+	}
+	/* no call site returns there */
+	/* each value goes over the return address, which is dropped from under it */
+	rc = rc ?: push_op(x, FOP_UNAVAIL, 0, 0) ?: push_op(x, FOP_SWAP, 0, 0) ?:
+	     push_op(x, FOP_DROP, 0, 0);
+	ends[nends++] = x->out->nops;
+	rc = rc ?: push_op(x, FOP_SKIP, 0, 0);
+	for (size_t k = 0; !rc && k < n; k++) {
+		x->out->ops[bra[k]].arg = x->out->nops;
+		rc = push_call_value(x, atom, &cs[k]) ?: push_op(x, FOP_SWAP, 0, 0) ?:
+		     push_op(x, FOP_DROP, 0, 0);
+		if (!rc && k + 1 < n) {
+			ends[nends++] = x->out->nops;
+			rc = push_op(x, FOP_SKIP, 0, 0);
+		}
+	}
+	free(cs);
+	if (rc)
+		return rc == -E2BIG ? refuse(x, atom, "its callers' values make too long an expression") : rc;
+	for (size_t k = 0; k < nends; k++)
+		x->out->ops[ends[k]].arg = x->out->nops;
+	x->out->pc_relative = true;
+	return stack(x, atom, 0, true, generic);
+}
+
 static int xlate_const_type(struct xlate *x, Dwarf_Op *op, unsigned atom)
 {
 	Dwarf_Attribute blk_attr;
@@ -518,8 +642,7 @@ static int xlate_one(struct xlate *x, Dwarf_Op *op)
 	case DW_OP_bit_piece:
 		return refuse(x, atom, "a piece inside a computation");
 	case DW_OP_GNU_parameter_ref:
-		return refuse(x, atom, "the value is the caller's (call-site parameter), which vtrace does "
-			      "not read");
+		return xlate_parameter_ref(x, op, atom);
 	case DW_OP_implicit_pointer:
 	case DW_OP_GNU_implicit_pointer:
 		return refuse(x, atom, "the pointer was optimized away; its fields may be readable");

@@ -45,6 +45,14 @@ struct loc {
 	const char *why;	/* and why */
 };
 
+/* dwarf_callsite.c: the call sites passing param, with the value each passes */
+struct call_site {
+	Dwarf_Addr return_pc;	/* link-time address the call returns to */
+	Dwarf_Attribute value;	/* DW_AT_call_value: an expression in the caller at the call */
+};
+
+int dw_call_sites(struct dwarf_file *df, Dwarf_Die *param, struct call_site **out, size_t *n);
+
 /* dwarf_expr.c */
 const char *dw_op_name(unsigned atom, char *buf, size_t size);
 int dw_reg_of_op(uint8_t atom, Dwarf_Word number, bool *is_breg);

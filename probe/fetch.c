@@ -104,7 +104,7 @@ static const char *const op_names[] = {
 	[FOP_SHRA] = "s>>", [FOP_NEG] = "neg", [FOP_NOT] = "not", [FOP_DUP] = "dup",
 	[FOP_DROP] = "drop", [FOP_SWAP] = "swap", [FOP_OVER] = "over", [FOP_DEREF] = "deref",
 	[FOP_UDIV] = "u/", [FOP_SMOD] = "s%", [FOP_EQ] = "==", [FOP_NE] = "!=", [FOP_LT] = "<",
-	[FOP_GT] = ">", [FOP_LE] = "<=", [FOP_GE] = ">=", [FOP_ABS] = "abs", [FOP_ROT] = "rot",
+	[FOP_GT] = ">", [FOP_LE] = "<=", [FOP_GE] = ">=", [FOP_ABS] = "abs", [FOP_ROT] = "rot", [FOP_UNAVAIL] = "unavailable",
 };
 
 /* The expression in postfix: "[%rsi 7 % 1 +]". */

@@ -58,6 +58,7 @@ enum fetch_op_kind {
 	FOP_PICK,		/* push the entry arg below the top (0: the top) */
 	FOP_ROT,		/* the top three: a b c -> c a b (c on top before) */
 	FOP_ENTRY_REG,		/* push the value reg had at the function's entry */
+	FOP_UNAVAIL,		/* push 0; the value is unavailable at this hit */
 	FOP_SKIP,		/* go on at op arg (forward) */
 	FOP_BRA,		/* pop; nonzero: go on at op arg (forward) */
 };
@@ -68,7 +69,7 @@ struct fetch_op {
 	int64_t arg;
 };
 
-#define FETCH_EXPR_MAX_OPS 48
+#define FETCH_EXPR_MAX_OPS 128
 #define FETCH_EXPR_MAX_DEPTH 8
 
 /* DWARF register numbers on x86-64 (the psABI's), which fetches use. */

@@ -223,6 +223,8 @@ static int eval_ops(const struct fetch_arg *a, uint64_t *out)
 			if (st[--d])
 				i = op->arg - 1;
 			break;
+		case FOP_UNAVAIL:
+			return -2;	/* as vtrace's BPF: unavailable */
 		case FOP_ENTRY_REG: {
 			/* as vtrace's BPF: the saved registers of this frame, or unavailable */
 			const struct entry_rec *r = entry_find(entry_of(a));
