@@ -7,6 +7,24 @@
 #include "bpf/rewrite.h"
 #include "vtrace_sample.h"
 
+int rewrite_patch_const(struct bpf_insn *insns, size_t cnt, __u64 magic, __u64 value)
+{
+	int found = 0;
+
+	for (size_t i = 0; i + 1 < cnt; i++) {
+		if (!insn_is_ld_imm64(&insns[i]))
+			continue;
+		if (insns[i].src_reg == 0 && (__u32)insns[i].imm == (__u32)magic &&
+		    (__u32)insns[i + 1].imm == (__u32)(magic >> 32)) {
+			insns[i].imm = (__u32)value;
+			insns[i + 1].imm = (__u32)(value >> 32);
+			found++;
+		}
+		i++;	/* the second half of an ld_imm64 is not an instruction */
+	}
+	return found;
+}
+
 int rewrite_patch_probe_id(struct bpf_insn *insns, size_t cnt, __u32 probe_id)
 {
 	const __u32 lo = (__u32)VTRACE_PROBE_ID_MAGIC, hi = VTRACE_PROBE_ID_MAGIC >> 32;

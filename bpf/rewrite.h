@@ -39,6 +39,9 @@ int rewrite_wrap(struct rewrite *rw, const struct bpf_insn *wrap, size_t nwrap,
 		 const struct bpf_insn *user, size_t nuser, __u32 probe_id,
 		 struct bpf_prog_load_opts *opts);
 
+/* Replaces every ld_imm64 of magic by value; returns how many were found. */
+int rewrite_patch_const(struct bpf_insn *insns, size_t cnt, __u64 magic, __u64 value);
+
 /* Replaces the probe-id constant; returns how many were found. */
 int rewrite_patch_probe_id(struct bpf_insn *insns, size_t cnt, __u32 probe_id);
 

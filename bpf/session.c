@@ -83,6 +83,20 @@ static bool reads_user(const struct vt_program *p)
 	       !prologue_is_fast(p->res.insts, p->res.ninsts);
 }
 
+/* vtrace.h's stack bits (record -g) for the samples the program sends itself; 0 without -g. */
+static void stack_patch(struct vt_program *p)
+{
+	unsigned bits = 0;
+
+	if (loading->stacks) {
+		bool user = p->spec ? p->res.target == TARGET_USER :
+			    p->pp.kind == PROBE_UPROBE || p->pp.kind == PROBE_URETPROBE;
+
+		bits = user ? VTRACE_STACK_F_USER : VTRACE_STACK_F_USER | VTRACE_STACK_F_KERNEL;
+	}
+	rewrite_patch_const(p->rw.insns, p->rw.cnt, VTRACE_STACK_FLAGS_MAGIC, bits);
+}
+
 /* A spec sample's largest size, with record -g's stacks. */
 static uint32_t spec_sample_max(const struct session *s, const struct vt_program *p)
 {
@@ -176,6 +190,7 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 			 p->obj->src, name, p->res.ninsts, ngroups, p->rw.cnt,
 			 p->multi ? "; one uprobe multi link" : "");
 	}
+	stack_patch(p);
 	return bpf_program__set_insns(p->prog, p->rw.insns, p->rw.cnt);
 }
 
@@ -208,6 +223,7 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 			      bpf_program__insn_cnt(prog), p->id, opts);
 	if (err)
 		return err;
+	stack_patch(p);
 	return bpf_program__set_insns(prog, p->rw.insns, p->rw.cnt);
 }
 

@@ -63,8 +63,10 @@ void emit_stack(struct insn_buf *b, const struct wrapper *w)
 	int ustk = uregs + VTRACE_UREGS_SIZE;
 	size_t ok[3], no_regs = 0;
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		emit(b, ST_MEM(BPF_W, R_SCRATCH, blk + 4 * i, 0));
+	emit(b, ST_MEM(BPF_W, R_SCRATCH, blk + offsetof(struct vtrace_stack_block, kern_room),
+		       (w->stacks & WRAP_STACK_KERNEL) ? VTRACE_KSTACK_MAX : 0));
 	if (w->stacks & WRAP_STACK_KERNEL) {
 		emit(b, MOV64_REG(BPF_REG_1, R_CTX));
 		scratch_ptr(b, BPF_REG_2, koff);

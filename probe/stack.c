@@ -562,18 +562,21 @@ int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h
 	struct frame frames[2 * FRAMES_MAX];
 	struct unwind u = { frames, 0 };
 	struct proc *p;
-	size_t nk;
+	size_t nk, kb;
 	bool first = true;
 	struct strbuf fold = STRBUF_INIT;
 
 	if (len < sizeof(b))
 		return -EINVAL;
 	memcpy(&b, q, sizeof(b));
-	if ((uint64_t)b.kern_bytes + b.regs_bytes + b.stack_bytes > len - sizeof(b) ||
+	kb = b.kern_bytes;
+	if ((uint64_t)(b.kern_room > b.kern_bytes ? b.kern_room : b.kern_bytes) + b.regs_bytes + b.stack_bytes > len - sizeof(b) ||
 	    (b.regs_bytes && b.regs_bytes != VTRACE_UREGS_SIZE) || b.kern_bytes % 8)
 		return -EINVAL;
+	if (b.kern_room > b.kern_bytes)
+		b.kern_bytes = b.kern_room;	/* skipped below: only the frames it holds are read */
 	q += sizeof(b);
-	nk = b.kern_bytes / 8;
+	nk = kb / 8;
 	if (nk > FRAMES_MAX)
 		nk = FRAMES_MAX;
 	for (size_t i = 0; i < nk; i++) {

@@ -65,19 +65,78 @@ static __always_inline void __vtrace_count_lost(void)
 		*lost += 1;
 }
 
+static __always_inline __u32 __vtrace_stack_flags(void)
+{
+	__u64 v;
+
+	/* vtrace rewrites this constant into record -g's stack bits (0 without -g). */
+	asm volatile("%0 = 0x565452435354434b ll" : "=r"(v));
+	return (__u32)v;
+}
+
+#define __VTRACE_STACK_ROOM (sizeof(struct vtrace_stack_block) + VTRACE_KSTACK_MAX +	\
+			     VTRACE_UREGS_SIZE + VTRACE_USTACK_MAX + sizeof(struct vtrace_stack_trailer))
+
+/*
+ * record -g: the stack block after the sample's off bytes (vtrace_sample.h):
+ * the current task's kernel stack, its user registers and a copy of its
+ * user stack; the trailer at the end of the room.
+ */
+static __always_inline void __vtrace_stack(char *s, __u32 off, __u32 sf)
+{
+	struct vtrace_stack_block *b = (struct vtrace_stack_block *)(s + off);
+	struct vtrace_stack_trailer *t = (struct vtrace_stack_trailer *)(s + off + __VTRACE_STACK_ROOM -
+									 sizeof(*t));
+	char *regs = s + off + sizeof(*b) + VTRACE_KSTACK_MAX, *stk = regs + VTRACE_UREGS_SIZE;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 sp;
+	long n;
+
+	b->kern_bytes = 0;
+	b->regs_bytes = 0;
+	b->stack_bytes = 0;
+	b->kern_room = VTRACE_KSTACK_MAX;
+	t->block_off = off;
+	t->magic = VTRACE_STACK_MAGIC;
+	if (sf & VTRACE_STACK_F_KERNEL) {
+		n = bpf_get_task_stack(task, (void *)(b + 1), VTRACE_KSTACK_MAX, 0);
+		b->kern_bytes = n > 0 ? n : 0;
+	}
+	if (bpf_probe_read_kernel(regs, VTRACE_UREGS_SIZE, (void *)bpf_task_pt_regs(task)))
+		return;
+	b->regs_bytes = VTRACE_UREGS_SIZE;
+	sp = ((__u64 *)regs)[19];
+	n = VTRACE_USTACK_MAX;
+	if (bpf_probe_read_user(stk, VTRACE_USTACK_MAX, (void *)sp)) {
+		/* near the top of the stack: to the end of sp's next page, or its own */
+		n = 8192 - (sp & 4095);
+		if (bpf_probe_read_user(stk, n, (void *)sp)) {
+			n = 4096 - (sp & 4095);
+			if (bpf_probe_read_user(stk, n, (void *)sp))
+				n = 0;
+		}
+	}
+	b->stack_bytes = n;
+}
+
 static __always_inline void *__vtrace_reserve(__u16 kind, __u32 size)
 {
-	struct vtrace_sample *s = bpf_ringbuf_reserve(&vtrace_events, size, 0);
+	__u32 sf = __vtrace_stack_flags();
+	struct vtrace_sample *s = sf ? bpf_ringbuf_reserve(&vtrace_events, ((size + 7) & ~7u) +
+							   __VTRACE_STACK_ROOM, 0)
+				     : bpf_ringbuf_reserve(&vtrace_events, size, 0);
 	__u64 id;
 
 	if (!s) {
 		__vtrace_count_lost();
 		return (void *)0;
 	}
+	if (sf)
+		__vtrace_stack((char *)s, (size + 7) & ~7u, sf);
 	id = bpf_get_current_pid_tgid();
 	s->probe_id = __vtrace_probe_id();
 	s->kind = kind;
-	s->flags = 0;
+	s->flags = sf ? VTRACE_SAMPLE_F_STACK : 0;
 	s->pid = id >> 32;
 	s->tid = (__u32)id;
 	s->time_ns = bpf_ktime_get_ns();

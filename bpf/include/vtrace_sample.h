@@ -71,7 +71,8 @@ struct vtrace_struct_payload {
  * trailer; the stack block it points at follows the payload:
  *
  *   struct vtrace_stack_block
- *   kern_bytes of kernel return addresses (u64, innermost first)
+ *   kern_bytes of kernel return addresses (u64, innermost first), in
+ *   kern_room bytes when that is larger
  *   regs_bytes of the user registers (struct pt_regs of x86-64, 168 bytes)
  *   stack_bytes of user stack, copied from the registers' sp up
  *   (pad to 8) struct vtrace_stack_trailer
@@ -89,8 +90,13 @@ struct vtrace_stack_block {
 	__u32 kern_bytes;
 	__u32 regs_bytes;
 	__u32 stack_bytes;
-	__u32 reserved;
+	__u32 kern_room;	/* bytes kept for kernel frames (the registers follow); 0: kern_bytes */
 };
+
+/* An ld_imm64 of this constant is patched to the program's stack bits (record -g) at load. */
+#define VTRACE_STACK_FLAGS_MAGIC 0x565452435354434bULL
+#define VTRACE_STACK_F_USER 0x1
+#define VTRACE_STACK_F_KERNEL 0x2
 
 struct vtrace_stack_trailer {
 	__u32 block_off;	/* from the start of the sample */

@@ -34,6 +34,37 @@ for v in gcc-O2 clang-O2; do
 	expect_grep "$v: frame lines are perf script's: tab, address, symbol+offset, DSO" \
 		"$(printf '\t')$(awk 'NR==1 {printf "%16s", $1}' "$T/vt.frames") leaf+0x0 ($BIN)" "$T/live"
 
+	# a plain program sending through vtrace.h: the same stack
+	cat > "$T/plain.c" <<PROG
+#include <vtrace.h>
+struct hit { int x; };
+SEC("uprobe/$BIN:leaf")
+int BPF_KPROBE(lf, int x)
+{
+	struct hit h = { x };
+
+	vtrace_printf("x=%d", x);
+	vtrace_emit(&h);
+	return 0;
+}
+char _license[] SEC("license") = "GPL";
+PROG
+	"$VTRACE" record -g -e "$T/plain.c" -- setarch -R "$BIN" 4 3 > "$T/plain" 2> "$T/err"
+	for kind in printf emit; do
+		[ $kind = printf ] && pat=' lf: x=3$' || pat=' lf: x=3$'
+		awk -v skip=$([ $kind = printf ] && echo 0 || echo 1) -v pat="$pat" '
+			$0 ~ pat && !on { if (skip-- > 0) next; on = 1; next }
+			on && /^$/ {exit}
+			on { sym = $2; sub(/\+0x[0-9a-f]+$/, "", sym)
+			     print $1, sym, ($3 == "(inlined)" ? "inline" : "normal")
+			     if (sym == "main") exit }' "$T/plain" > "$T/plain.frames"
+		if cmp -s "$T/gdb.frames" "$T/plain.frames"; then
+			ok "$v: vtrace_$kind with -g: the same frames as gdb's bt"
+		else
+			not_ok "$v: vtrace_$kind with -g: gdb's frames" "$(cat "$T/plain.frames")" "$(head -20 "$T/plain")"
+		fi
+	done
+
 	# JSON: the same frames in a "stack" array
 	"$VTRACE" record -g --json -e "$T/leaf.c" -- setarch -R "$BIN" 4 3 > "$T/json" 2> /dev/null
 	grep '^{' "$T/json" | python3 -c '
