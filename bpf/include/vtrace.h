@@ -16,6 +16,9 @@
  * strings of at most VTRACE_STR_MAX bytes).  vtrace_emit(&value) sends a
  * value whose type vtrace prints from the program's BTF.
  *
+ * Under record -g both also carry the stack (the current task's kernel
+ * stack for kernel probes, its user registers and stack copy).
+ *
  * vmlinux.h (kernel types, made from the running kernel's BTF) and libbpf's
  * bpf_helpers.h, bpf_tracing.h and bpf_core_read.h come with it.
  */
