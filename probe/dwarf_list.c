@@ -288,6 +288,26 @@ static int list_var_cb(struct arg_ctx *x, Dwarf_Die *var, void *arg)
 	return 0;
 }
 
+/*
+ * At a return probe the frame is gone and the pc is the caller's: only the
+ * return value (and registers) can be fetched, as the resolver allows.
+ */
+static void list_return(struct candidate *cd, struct strbuf *out)
+{
+	Dwarf_Die type;
+	char *tn;
+
+	if (!die_type(&cd->fn, &type)) {
+		strbuf_addstr(out, "    (the function returns void: nothing to fetch but registers)\n");
+	} else {
+		tn = die_type_name(&type);
+		strbuf_addf(out, "    %-24s $retval\n", tn ? tn : "?");
+		free(tn);
+	}
+	strbuf_addstr(out, "    (at %return the parameters, locals and globals found relative to the "
+		      "probe cannot be fetched; probe a line before the return for them)\n");
+}
+
 int dwarf_list_vars(struct dwarf_file *df, const struct spec *s, struct strbuf *out,
 		    struct spec_error *err)
 {
@@ -301,9 +321,18 @@ int dwarf_list_vars(struct dwarf_file *df, const struct spec *s, struct strbuf *
 		Dwarf_Addr entry = c.v[i].addr;
 
 		dw_instance_pc(&c.v[i].fn, &entry);
-		strbuf_addf(out, "%s+%llu at 0x%llx%s:\n", fname ? fname : "?", (unsigned long long)(c.v[i].addr - entry),
+		if (s->ret)
+			strbuf_addf(out, "%s%%return (returning from the function at 0x%llx)%s:\n",
+				    fname ? fname : "?", (unsigned long long)c.v[i].addr,
+				    c.v[i].inlined ? " (inlined)" : "");
+		else
+			strbuf_addf(out, "%s+%llu at 0x%llx%s:\n", fname ? fname : "?", (unsigned long long)(c.v[i].addr - entry),
 			    (unsigned long long)c.v[i].addr, c.v[i].inlined ? " (inlined)" : "");
 		free(fname);
+		if (s->ret) {
+			list_return(&c.v[i], out);
+			continue;
+		}
 		x.nscopes = dw_scopes_in(df, &c.v[i], &x.scopes);
 		if (x.nscopes > 0)
 			dw_each_visible(&x, false, list_var_cb, &vl);

@@ -507,7 +507,7 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 				    "return: add %%return to the probe point");
 		if (s->ret && (a->kind == EXPR_VAR || a->kind == EXPR_VARS))
 			return spec_fail(err, a->col, a->len, "at %%return the function's locals are gone; "
-				    "fetch $retval, @GLOBALs, or probe a line before the return");
+				    "fetch $retval, or probe a line before the return");
 	}
 	return 0;
 }

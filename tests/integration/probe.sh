@@ -118,3 +118,14 @@ if [ -n "$id" ] && mkdir -p "$dir" 2>/dev/null; then
 	rm -f "$dir/$(echo "$id" | cut -c3-).debug"
 	rmdir "$dir" 2>/dev/null
 fi
+
+# --vars at %return lists what a return probe can fetch: $retval, typed
+# as the function returns it (vars.c: int handle(...)), and it fetches
+"$VTRACE" probe --vars='handle%return' -x "$BIN" > "$T/retvars" 2>&1
+if grep -q '^handle%return ' "$T/retvars" && grep -qE '^ +int +\$retval$' "$T/retvars" &&
+	! grep -qE '^ +[a-z].* (r|status|bytes|score)$' "$T/retvars" &&
+	"$VTRACE" probe --dry-run 'ev=handle%return $retval' -x "$BIN" > /dev/null 2>&1; then
+	ok "--vars at %return lists \$retval (int), which fetches, and no params or locals"
+else
+	not_ok "--vars at %return" "$(cat "$T/retvars")"
+fi
