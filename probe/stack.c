@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/error.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
 #include "probe/stack.h"
@@ -513,6 +514,36 @@ static void frame_out(struct strbuf *sb, uint64_t pc, const struct sym *s, bool 
 	*first = false;
 }
 
+/*
+ * Is the file the one recorded (its build id as the MAPS record says)?  A
+ * rebuilt binary's symbols would be wrong: its frames print [unknown],
+ * said once per file.
+ */
+static bool module_matches(struct proc *p, Dwfl_Module *mod, const char *path)
+{
+	for (size_t i = 0; path && i < p->nids; i++) {
+		const unsigned char *bits;
+		GElf_Addr vaddr;
+		char hex[128] = "";
+		int n;
+
+		if (!p->ids[i].path || strcmp(p->ids[i].path, path))
+			continue;
+		if (p->ids[i].hex[0] == '!')
+			return false;	/* already found different */
+		n = dwfl_module_build_id(mod, &bits, &vaddr);
+		for (int j = 0; j < n && 2 * j + 2 < (int)sizeof(hex); j++)
+			snprintf(hex + 2 * j, 3, "%02x", bits[j]);
+		if (n <= 0 || !strcmp(hex, p->ids[i].hex))
+			return true;
+		pr_warn("%s is not the file recorded (build id %s, recorded %s): its frames print "
+			"[unknown]", path, hex, p->ids[i].hex);
+		p->ids[i].hex[0] = '!';
+		return false;
+	}
+	return true;
+}
+
 /* The frames of one pc, innermost first: its inlined calls, then its function. */
 static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, size_t max)
 {
@@ -527,6 +558,8 @@ static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, 
 
 	if (mod) {
 		dso = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		if (!module_matches(p, mod, dso))
+			return (out[0] = (struct sym){ NULL, 0, dso, false }), 1;
 		name = dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL);
 		off += f->pc - lookup;
 	}

@@ -88,6 +88,20 @@ int main(void)
 	stack_syms_print(ss, &sb, (void *)buf, buf + 64, n - 64 - 8, STACK_JSON);
 	CHECK(sb.buf && strstr(sb.buf, "\"symbol\":\"stack_test_probe_me\",\"offset\":2,"),
 	      "JSON: symbol and offset");
+
+	/* a file whose build id is not the recorded one: its frames are not trusted */
+	{
+		struct strbuf m = STRBUF_INIT;
+
+		stack_maps_proc(&m, getpid());
+		strbuf_addf(&m, "# build-id 0123456789abcdef %s\n", exe);
+		stack_syms_set_maps(ss, getpid(), m.buf, m.len);
+		strbuf_release(&m);
+	}
+	strbuf_reset(&sb);
+	stack_syms_print(ss, &sb, (void *)buf, buf + 64, n - 64 - 8, STACK_TEXT);
+	snprintf(want, sizeof(want), "\n\t%16llx [unknown] (%s)\n", (unsigned long long)ip + 2, exe);
+	CHECK_STR(sb.buf, want, "a rebuilt file (another build id) prints [unknown], not wrong symbols");
 	strbuf_release(&sb);
 	stack_syms_free(ss);
 	stack_test_probe_me(1);

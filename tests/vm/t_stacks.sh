@@ -58,3 +58,25 @@ expect_grep "raw tracepoint -g: the syscall entry function in the kernel stack" 
 "$VTRACE" script -i "$T/k.data" --folded > "$T/f" 2> /dev/null
 expect_eq "--folded: the kprobe's stacks, vfs_read innermost with _[k], once per read of 4321 bytes" "2" \
 	"$(awk '/;ksys_read_\[k\];vfs_read_\[k\] [0-9]+$/ {n += $NF} END {print n + 0}' "$T/f")"
+
+# a plain kprobe program sending through vtrace.h: the current task's kernel stack, then the user's
+cat > "$T/kp.c" <<'PROG'
+#include <vtrace.h>
+SEC("kprobe/vfs_read")
+int BPF_KPROBE(kp, struct file *file, char *buf, size_t count)
+{
+	if (count == 4321)
+		vtrace_printf("count=%lu", count);
+	return 0;
+}
+char _license[] SEC("license") = "GPL";
+PROG
+"$VTRACE" record -g -e "$T/kp.c" -- dd if=/dev/zero of=/dev/null bs=4321 count=2 > "$T/kout" 2> "$T/kerr"
+awk '/ kp: count=4321$/ {on = 1; next} on && /^$/ {exit} on' "$T/kout" > "$T/kp.frames"
+order=$(awk '{sub(/\+0x.*/, "", $2); print $2}' "$T/kp.frames" | grep -xE 'vfs_read|ksys_read|do_syscall_64' | tr '\n' ' ')
+expect_eq "vtrace_printf -g in a kprobe: read(2)'s kernel path" "vfs_read ksys_read do_syscall_64 " "$order"
+if awk '/kernel.kallsyms/ {k = NR} /libc.so.6\)$/ {u = NR} END {exit !(k && u && k < u)}' "$T/kp.frames"; then
+	ok "vtrace_printf -g in a kprobe: the user stack (libc) follows the kernel stack"
+else
+	not_ok "vtrace_printf -g: user stack after kernel stack" "$(cat "$T/kp.frames" "$T/kerr")"
+fi
