@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bpf/oneliner.h"
+#include "bpf/aggspec.h"
 #include "bpf/maps.h"
 #include "bpf/reader.h"
 #include "bpf/registry.h"
@@ -38,6 +39,7 @@ struct record_event {
 	const char *exec;
 	char *spec;		/* the spec as recorded (exec= of -x in front) */
 	const char *filter;	/* --filter after it */
+	struct agg_opt agg;	/* --count, --hist=ARG, ... after it */
 };
 
 struct record_opts {
@@ -57,7 +59,8 @@ struct record_opts {
 	double interval;
 };
 
-enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT, OPT_FILTER, OPT_INTERVAL };
+enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT, OPT_FILTER, OPT_INTERVAL,
+       OPT_COUNT, OPT_SUM, OPT_MIN, OPT_MAX, OPT_AVG, OPT_HIST, OPT_LHIST };
 
 /* What vtrace script reads when given no -i, and what -w writes. */
 #define DEFAULT_DATA "vtrace.data"
@@ -82,6 +85,13 @@ static const struct argp_option options[] = {
 	{ "text", OPT_TEXT, NULL, 0, "Text (the default on standard output), also into -o FILE", 0 },
 	{ "fields", 'F', "LIST", 0, "Text fields: comm,pid,tid,cpu,time,event,args", 0 },
 	{ "call-graph", 'g', NULL, 0, "Record the user stack of each sample (and the kernel stack of kernel probes)", 0 },
+	{ "count", OPT_COUNT, NULL, 0, "Count the hits of the preceding -e SPEC instead of recording them", 0 },
+	{ "hist", OPT_HIST, "ARG", 0, "A log2 histogram of ARG of the preceding -e SPEC instead of recording", 0 },
+	{ "lhist", OPT_LHIST, "ARG:MIN:MAX:STEP", 0, "A linear histogram of ARG, likewise", 0 },
+	{ "sum", OPT_SUM, "ARG", 0, "The sum of ARG, likewise (also --min, --max, --avg)", 0 },
+	{ "min", OPT_MIN, "ARG", OPTION_HIDDEN, NULL, 0 },
+	{ "max", OPT_MAX, "ARG", OPTION_HIDDEN, NULL, 0 },
+	{ "avg", OPT_AVG, "ARG", OPTION_HIDDEN, NULL, 0 },
 	{ "interval", OPT_INTERVAL, "SECS", 0, "Print the aggregations (vtrace.h's VTRACE_COUNT() ...) every SECS seconds too, not only at exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
 	{ 0 }
@@ -192,6 +202,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (*end || !(o->duration > 0) || !isfinite(o->duration))
 			argp_error(state, "--duration takes a positive number of seconds, not '%s'", arg);
 		break;
+	case OPT_COUNT: case OPT_SUM: case OPT_MIN: case OPT_MAX: case OPT_AVG: case OPT_HIST:
+	case OPT_LHIST: {
+		static const char *const names[] = { "count", "sum", "min", "max", "avg", "hist", "lhist" };
+		const char *kind = names[key - OPT_COUNT];
+		char why[256];
+
+		if (!o->nevents)
+			argp_error(state, "--%s applies to the -e SPEC before it; give the -e first", kind);
+		if (o->events[o->nevents - 1].agg.kind)
+			argp_error(state, "one aggregation per -e; give the spec again for another");
+		if (agg_opt_parse(kind, arg, &o->events[o->nevents - 1].agg, why, sizeof(why)))
+			argp_error(state, "%s", why);
+		break;
+	}
 	case OPT_INTERVAL:
 		o->interval = strtod(arg, &end);
 		if (*end || !(o->interval > 0) || !isfinite(o->interval))
@@ -242,6 +266,12 @@ static int classify_events(struct record_opts *o)
 			if (oneliner_spec(e->arg, e->exec, &e->spec))
 				return -EINVAL;
 			break;
+		}
+		if (e->agg.kind && !e->spec) {
+			pr_err("-e %s: --count, --hist and the other aggregation options apply to a "
+			       "spec; in a program, call vtrace_count(), vtrace_hist() ... (vtrace-agg(7))",
+			       e->arg);
+			return -EINVAL;
 		}
 		if (e->filter) {
 			struct filter f;
@@ -646,7 +676,8 @@ int cmd_record(int argc, char **argv)
 	for (int i = 0; i < o.nevents; i++) {
 		size_t first = s.nprogs;
 
-		err = session_add_event(&s, o.events[i].arg, o.events[i].spec);
+		err = o.events[i].agg.kind ? session_add_agg(&s, o.events[i].spec, &o.events[i].agg) :
+		      session_add_event(&s, o.events[i].arg, o.events[i].spec);
 		if (!err && o.events[i].filter)
 			err = session_filter(&s, first, o.events[i].filter);
 		if (err)

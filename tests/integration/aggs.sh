@@ -60,3 +60,17 @@ if grep -q "dropped\|malformed\|ERROR\|runtime error" "$T"/err.* "$T/maps.err" "
 else
 	ok "aggs: nothing dropped, no sanitizer findings"
 fi
+
+# From the command line, no C: -e SPEC with --count, --hist=ARG, --lhist=ARG:MIN:MAX:STEP, --sum ...
+sp="exec=$bin;ARG=work key value"
+"$VTRACE" record -e "$(echo "$sp" | sed s/ARG/work/)" --hist value -e "$(echo "$sp" | sed s/ARG/lin/)" \
+	--lhist value:-100:1000:100 -e "$(echo "$sp" | sed s/ARG/hits/)" --count \
+	-e "$(echo "$sp" | sed s/ARG/total/)" --sum value -e "$(echo "$sp" | sed s/ARG/lo/)" --min value \
+	-e "$(echo "$sp" | sed s/ARG/hi/)" --max=value -e "$(echo "$sp" | sed s/ARG/mean/)" --avg value \
+	-- "$bin" 300 > "$T/cli.text" 2> "$T/cli.err"
+$CHECK cli "$T/cli.text"
+expect_grep "cli: no samples recorded, only aggregated" "[ vtrace: 0 samples, 0 lost ]" "$T/cli.err"
+"$VTRACE" record -e "$sp" --hist nope -- "$bin" 1 > /dev/null 2> "$T/cli.bad"
+expect_grep "cli: an arg the spec lacks is named" "--hist=nope: the spec has no such arg" "$T/cli.bad"
+"$VTRACE" record -e "$prog" --count -- "$bin" 1 > /dev/null 2> "$T/cli.bad2"
+expect_grep "cli: a C file is told to call vtrace_count()" "apply to a spec; in a program, call vtrace_count()" "$T/cli.bad2"

@@ -192,6 +192,25 @@ elif mode == "json":
     check(got == dict(bytag), "json: struct keys are objects with their fields",
           "expected %s\nactual   %s" % (dict(bytag), got))
 
+elif mode == "cli":
+    # -e SPEC --hist value / --count / --lhist value:-100:1000:100 / --sum, --min, --max, --avg value
+    vals = [v for _, v in calls]
+    h = text_hists("work")
+    check(set(h) == {None} and same_hist(h[None], exp_all),
+          "cli: -e SPEC --hist value: buckets equal the target's values", "%s\n%s" % (dict(exp_all), h))
+    h = text_hists("lin")
+    want = hist_of(vals, lin_slot)
+    check(set(h) == {None} and same_hist(h[None], want),
+          "cli: --lhist value:-100:1000:100: buckets equal the target's values", "%s\n%s" % (dict(want), h))
+    got = {}
+    for l in out:
+        m = re.fullmatch(r"@(\w+): (-?\d+)", l)
+        if m:
+            got[m.group(1)] = int(m.group(2))
+    want = {"hits": len(vals), "total": sum(vals), "lo": min(vals), "hi": max(vals),
+            "mean": int(sum(vals) / len(vals))}
+    check(got == want, "cli: --count, --sum, --min, --max, --avg equal the target's",
+          "expected %s\nactual   %s" % (want, got))
 elif mode in ("maps-text", "maps-json"):
     seen = {}
     last = {}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTRACE_AGGSPEC_H
+#define VTRACE_AGGSPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * An -e SPEC that aggregates instead of recording (record's --count,
+ * --sum/--min/--max/--avg/--hist ARG, --lhist ARG:MIN:MAX:STEP): the
+ * generated program is a spec program whose function updates a vtrace.h
+ * aggregation named after the event and returns 0 (nothing recorded).
+ */
+struct agg_opt {
+	uint32_t kind;		/* enum vtrace_agg_kind; 0: none */
+	char arg[64];		/* the arg aggregated; "" for count */
+	long long min, max, step;	/* lhist */
+};
+
+/* Parses --KIND[=ARG]; -EINVAL with a message for the person in why. */
+int agg_opt_parse(const char *kind, const char *arg, struct agg_opt *o, char *why, size_t size);
+
+/* The C source (cached by content) for spec aggregated as o; -EINVAL said why. */
+int aggspec_source(const char *spec, const struct agg_opt *o, char *path, size_t size);
+
+struct session;
+/* session_add_event() for an aggregating spec. */
+int session_add_agg(struct session *s, const char *spec, const struct agg_opt *o);
+
+#endif
