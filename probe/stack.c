@@ -28,6 +28,7 @@ struct proc {
 	char *text;		/* the mappings, as a MAPS record has them */
 	size_t len;
 	bool loaded;		/* dwfl is made from text */
+	unsigned gen;		/* of this dwfl, for the symbol cache */
 	bool written;		/* text was handed out for a data file */
 	Dwfl *dwfl;
 	bool attached;
@@ -46,7 +47,28 @@ struct ksym {
 	char *mod;
 };
 
+/* One pc's symbols, kept: looking up DWARF scopes costs far more than unwinding. */
+#define SYMCACHE_SIZE 8192
+#define SYMCACHE_SYMS 8
+
+struct sym {
+	const char *name;	/* NULL: [unknown] */
+	uint64_t off;
+	const char *dso;	/* NULL: [unknown] */
+	bool inlined;
+};
+
+struct symcache_entry {
+	unsigned gen;		/* the proc's load generation, 0: empty */
+	uint64_t pc;
+	bool activation;
+	size_t n;
+	struct sym syms[SYMCACHE_SYMS];
+};
+
 struct stack_syms {
+	struct symcache_entry *cache;
+	unsigned gens;
 	struct proc *procs;
 	size_t nprocs;
 	struct ksym *ksyms;
@@ -89,6 +111,7 @@ void stack_syms_free(struct stack_syms *ss)
 		free(ss->ksyms[i].mod);
 	}
 	free(ss->ksyms);
+	free(ss->cache);
 	strbuf_release(&ss->text);
 	free(ss);
 }
@@ -471,13 +494,6 @@ static const struct ksym *ksym_find(struct stack_syms *ss, uint64_t addr)
 	return &ss->ksyms[lo];
 }
 
-/* One printed frame: a function (inlined or not) at pc. */
-struct sym {
-	const char *name;	/* NULL: [unknown] */
-	uint64_t off;
-	const char *dso;	/* NULL: [unknown] */
-	bool inlined;
-};
 
 static void frame_out(struct strbuf *sb, uint64_t pc, const struct sym *s, bool kernel,
 		      enum decode_stack_mode mode, bool *first)
@@ -586,6 +602,34 @@ static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, 
 	return n;
 }
 
+static size_t cached_user_syms(struct stack_syms *ss, struct proc *p, const struct frame *f,
+			       struct sym *out, size_t max)
+{
+	struct symcache_entry *e;
+	size_t n;
+
+	if (!p || !p->gen)
+		return user_syms(p, f, out, max);
+	if (!ss->cache)
+		ss->cache = calloc(SYMCACHE_SIZE, sizeof(*ss->cache));
+	if (!ss->cache)
+		return user_syms(p, f, out, max);
+	e = &ss->cache[(f->pc * 0x9e3779b97f4a7c15ULL + p->gen) >> 51 & (SYMCACHE_SIZE - 1)];
+	if (e->gen == p->gen && e->pc == f->pc && e->activation == f->activation) {
+		memcpy(out, e->syms, e->n * sizeof(*out));
+		return e->n;
+	}
+	n = user_syms(p, f, out, max);
+	if (n <= SYMCACHE_SYMS) {
+		e->gen = p->gen;
+		e->pc = f->pc;
+		e->activation = f->activation;
+		e->n = n;
+		memcpy(e->syms, out, n * sizeof(*out));
+	}
+	return n;
+}
+
 int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h, const void *blk,
 		     size_t len, enum decode_stack_mode mode)
 {
@@ -621,6 +665,7 @@ int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h
 	p = proc_find(ss, h->pid);
 	if (p && !p->loaded) {
 		p->loaded = true;
+		p->gen = ++ss->gens;
 		proc_load(p, p->text, p->len);
 	}
 	if (b.regs_bytes) {
@@ -653,7 +698,7 @@ int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h
 				    : (struct sym){ NULL, 0, "[kernel.kallsyms]", false };
 			ns = 1;
 		} else {
-			ns = user_syms(p, &frames[i], syms, 16);
+			ns = cached_user_syms(ss, p, &frames[i], syms, 16);
 		}
 		for (size_t j = 0; j < ns; j++) {
 			if (mode != STACK_FOLDED) {
