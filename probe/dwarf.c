@@ -132,12 +132,24 @@ static int settle_unavailable(struct dwarf_file *df, const struct spec *s, struc
 			if (j < out->insts[i].nargs && out->insts[i].args[j].base == FETCH_UNAVAILABLE)
 				missing++;
 		if (missing == out->ninsts) {
-			/* nowhere: the strict resolution of the first instance says why */
-			struct arg_ctx x = { .df = df, .spec = s, .pc = c->v[0].addr, .cd = &c->v[0] };
+			/*
+			 * nowhere: the strict resolution says why, at the first
+			 * instance where the variable is in scope (its type known)
+			 */
+			size_t at = 0;
+			struct arg_ctx x = { .df = df, .spec = s };
 			struct probe_instance tmp = { 0 };
 			int rc;
 
-			x.nscopes = dw_scopes_at(&c->v[0], &x.scopes);
+			while (at + 1 < out->ninsts && !out->insts[at].args[j].type_name)
+				at++;
+			if (!out->insts[at].args[j].type_name)
+				at = 0;
+			x.pc = c->v[at].addr;
+			x.cd = &c->v[at];
+			tmp.func = out->insts[at].func;	/* for the message; not freed here */
+			tmp.func_offset = out->insts[at].func_offset;
+			x.nscopes = dw_scopes_at(&c->v[at], &x.scopes);
 			rc = x.nscopes > 0 ? dw_resolve_args(&x, &tmp, err) : -ENOENT;
 			free(x.scopes);
 			for (size_t k = 0; k < tmp.nargs; k++)

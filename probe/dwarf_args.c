@@ -1130,9 +1130,12 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 				     in->func, (unsigned long long)in->func_offset,
 				     names.len ? names.buf : "none");
 				strbuf_release(&names);
-				if (!x->tolerant || !x->cd->inlined)
+				if (!x->tolerant)
 					return -ENOENT;
-				/* an inlined copy the compiler gave fewer variables: its type from another */
+				/*
+				 * an inlined copy the compiler gave fewer variables, or an
+				 * overload without it: its type from another instance
+				 */
 				note_unavailable(x, err);
 				a.base = FETCH_UNAVAILABLE;
 				break;
