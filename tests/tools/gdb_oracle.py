@@ -530,6 +530,9 @@ def gdb_read(sym, frame):
             if all(x[2] is None for x in out):
                 return None
             return ("leaves", out)
+        if t.code == gdb.TYPE_CODE_PTR and "<synthetic pointer>" in str(v):
+            # DW_OP_implicit_pointer: gdb has no address for it either (what it points to is compared)
+            return ("skip", "a synthetic pointer")
         sv = scalar(v, t)
         if sv is None:
             return ("skip", "type %s" % t)
