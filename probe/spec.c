@@ -397,7 +397,7 @@ static char *chain_name(const struct spec_arg *a)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addstr(&sb, a->var ? a->var : "arg");
+	strbuf_addstr(&sb, a->kind == EXPR_RETVAL ? "retval" : a->var ? a->var : "arg");
 	for (size_t i = 0; i < a->nsteps; i++) {
 		if (a->steps[i].kind == STEP_INDEX)
 			strbuf_addf(&sb, "_%ld", a->steps[i].index);
@@ -440,7 +440,7 @@ static int unique_names(struct spec *s, struct spec_error *err)
 	for (size_t i = 0; i < s->nargs && i < SPEC_ARGS_MAX; i++)
 		collides[i] = !s->args[i].named && name_taken(s, i, s->nargs, s->args[i].name) &&
 			      (s->args[i].kind == EXPR_VAR || s->args[i].kind == EXPR_GLOBAL ||
-			       s->args[i].kind == EXPR_REG);
+			       s->args[i].kind == EXPR_REG || s->args[i].kind == EXPR_RETVAL);
 	for (size_t i = 0; i < s->nargs && i < SPEC_ARGS_MAX; i++) {
 		if (!collides[i])
 			continue;

@@ -102,7 +102,7 @@ bin=$TARGETS/pages-gcc-O2
 spec "$T/ret.c" "$bin" 'pass%return $retval->n $retval->text'
 "$VTRACE" record -e "$T/ret.c" -- "$bin" "$T/pages.data" > "$T/out" 2> "$T/err"
 rc=$?
-sed -n 's/^look text=\(".*"\) value=.* n=\([-0-9]*\)$/retval=\2 retval=\1/p' "$T/out" > "$T/want"
+sed -n 's/^look text=\(".*"\) value=.* n=\([-0-9]*\)$/retval_n=\2 retval_text=\1/p' "$T/out" > "$T/want"
 sed -n 's/.* ev: //p' "$T/out" > "$T/got"
 if [ $rc = 0 ] && [ "$(wc -l < "$T/want")" = 4 ] && cmp -s "$T/want" "$T/got"; then
 	ok "uretprobe: \$retval->n and \$retval->text on pages not present read"
