@@ -132,6 +132,21 @@ struct arg_ctx {
 
 int dw_resolve_var(struct arg_ctx *x, Dwarf_Die *var, const struct spec_arg *sa,
 		       struct fetch_arg *a, struct spec_error *err);
+
+/* dwarf_steps.c: what an arg's type does to its fetch */
+/* The final read of a value of type (size, sign, string, bytes). */
+int dw_set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
+		 struct spec_error *err);
+/* A :TYPE cast. */
+int dw_apply_type(struct fetch_arg *a, const struct spec_arg *sa, struct spec_error *err);
+/* A reference is used as the object it refers to: one more read, type the referred one. */
+int dw_follow_reference(struct fetch_arg *a, Dwarf_Die *type, int col, int len,
+			struct spec_error *err);
+/* A std::string prints as its text (as gdb's pretty printer): 1 when it is one. */
+int dw_std_string(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa);
+/* The ->, . and [] steps from a variable of type *type located by a; *type becomes the last's. */
+int dw_apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa,
+		   struct spec_error *err);
 int dw_each_visible(struct arg_ctx *x, bool params,
 			int (*cb)(struct arg_ctx *x, Dwarf_Die *var, void *arg), void *arg);
 int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_error *err);
