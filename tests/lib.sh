@@ -54,6 +54,19 @@ prog_count() {
 	bpftool prog show 2>/dev/null | grep -c '^[0-9]*:' || true
 }
 
+# The count once the kernel has freed what an exited vtrace closed (RCU, as
+# wait_gone): waits, bounded, until it is at most $1, and prints it.
+prog_count_settled() {
+	i=0
+	n=$(prog_count)
+	while [ "$n" -gt "$1" ] && [ $i -lt 50 ]; do
+		i=$((i + 1))
+		sleep 0.1
+		n=$(prog_count)
+	done
+	echo "$n"
+}
+
 # Waits (bounded, not timed as a test) until FILE contains STRING.
 wait_for() {
 	i=0

@@ -14,7 +14,7 @@ expect_fail() {
 	before=$(prog_count)
 	"$VTRACE" "$@" > "$T/out" 2> "$T/err"
 	rc=$?
-	after=$(prog_count)
+	after=$(prog_count_settled "$before")
 	if { [ "$want" = nz ] && [ $rc != 0 ]; } || [ "$rc" = "$want" ]; then
 		if grep -qF -- "$msg" "$T/err"; then
 			ok "$name"

@@ -70,7 +70,7 @@ rc=$?
 under=$(awk 'prev != "" && /^ *\^+$/ { match($0, /\^+/); print substr(prev, RSTART, RLENGTH) }
 	     { prev = $0 }' "$T/err")
 if [ $rc = 1 ] && grep -q "too many args: an event fetches at most 64" "$T/err" &&
-	[ "$under" = a64 ] && [ "$(prog_count)" -le "$before" ]; then
+	[ "$under" = a64 ] && [ "$(prog_count_settled "$before")" -le "$before" ]; then
 	ok "65 args: refused at parse time, the limit named, the caret under the 65th"
 else
 	not_ok "65 args refused" "rc=$rc, underlined: '$under'" "$(cut -c1-200 "$T/err")"

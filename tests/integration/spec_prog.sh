@@ -92,7 +92,7 @@ before=$(prog_count)
 "$VTRACE" record -e "$T/bad.c" -- "$VARS" 1 > /dev/null 2> "$T/err"
 rc=$?
 if [ $rc = 1 ] && grep -qF "bad.c: program 'prog': struct req has no member 'nope'; it has: hdr, path" "$T/err" &&
-	tail -1 "$T/err" | grep -q '^ *\^\^\^\^$' && [ "$(prog_count)" -le "$before" ]; then
+	tail -1 "$T/err" | grep -q '^ *\^\^\^\^$' && [ "$(prog_count_settled "$before")" -le "$before" ]; then
 	ok "a bad spec: one line naming file, program and member, a caret, nothing loaded"
 else
 	not_ok "a bad spec at record time" "rc=$rc" "$(cat "$T/err")"
