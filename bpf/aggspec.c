@@ -120,14 +120,7 @@ int aggspec_source(const char *text, const struct agg_opt *o, char *path, size_t
 	else
 		strbuf_addf(&sb, "VTRACE_%s(%s);\n", macro[o->kind], name);
 	strbuf_addstr(&sb, "SEC(\"");
-	for (const char *p = text; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addch(&sb, '\\');
-		if ((unsigned char)*p < ' ')
-			strbuf_addf(&sb, "\\%03o", (unsigned char)*p);
-		else
-			strbuf_addch(&sb, *p);
-	}
+	strbuf_add_c_string(&sb, text);
 	strbuf_addf(&sb, "\")\nint %s_prog(struct pt_regs *ctx, int err, long a0, long a1, long a2)\n{\n", name);
 	if (o->kind == VTRACE_AGG_COUNT)
 		strbuf_addf(&sb, "\tvtrace_count(%s);\n", name);

@@ -153,14 +153,7 @@ int oneliner_source(const char *text, char *path, size_t size)
 			   "#define SEC(NAME) __attribute__((section(NAME), used))\n"
 			   "struct pt_regs;\n"
 			   "SEC(\"");
-	for (const char *p = text; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addch(&sb, '\\');
-		if ((unsigned char)*p < ' ')
-			strbuf_addf(&sb, "\\%03o", (unsigned char)*p);
-		else
-			strbuf_addch(&sb, *p);
-	}
+	strbuf_add_c_string(&sb, text);
 	strbuf_addf(&sb, "\")\nint %s(struct pt_regs *ctx, int err)\n{\n\treturn 1;\n}\n"
 		    "char _license[] SEC(\"license\") = \"GPL\";\n", name);
 	rc = sb.buf ? save_source("spec", sb.buf, sb.len, path, size) : -ENOMEM;

@@ -23,18 +23,7 @@
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
-	struct strbuf *sb = ctx;
-	va_list copy;
-	int n;
-
-	va_copy(copy, args);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		return;
-	strbuf_grow(sb, n);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, args);
-	sb->len += n;
+	strbuf_vaddf(ctx, fmt, args);
 }
 
 static int vmlinux_h_generate(const char *path)

@@ -2,6 +2,7 @@
 #ifndef VTRACE_STRBUF_H
 #define VTRACE_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* A growable, always NUL-terminated string (git's strbuf, reduced). */
@@ -19,6 +20,10 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* s inside a C string literal: quotes and backslashes escaped, control bytes as octal. */
+void strbuf_add_c_string(struct strbuf *sb, const char *s);
 /*
  * Appends s (at most max bytes, stopping at NUL; max (size_t)-1: to its
  * NUL) with C escapes; quoted adds "".  Reversible: valid UTF-8 passes as

@@ -155,18 +155,7 @@ struct value_type *btf_value_type(const struct btf *btf, __u32 id)
 
 static void cdecl_printf(void *ctx, const char *fmt, va_list args)
 {
-	struct strbuf *sb = ctx;
-	va_list copy;
-	int n;
-
-	va_copy(copy, args);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		return;
-	strbuf_grow(sb, n);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, args);
-	sb->len += n;
+	strbuf_vaddf(ctx, fmt, args);
 }
 
 char *btf_c_type(const struct btf *btf, __u32 id)
