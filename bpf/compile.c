@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "bpf/compile.h"
 #include "bpf/embed.h"
 #include "lib/error.h"
+#include "lib/stop.h"
+#include "lib/trust.h"
 #include "lib/fs.h"
 #include "lib/sha256.h"
 #include "lib/strbuf.h"
@@ -178,10 +181,14 @@ static int manifest_write(const char *depfile, const char *src, const char *mani
 	return err;
 }
 
-/* Runs clang with its stderr into diag; its exit status, or -errno. */
+/*
+ * Runs clang with its stderr into diag; its exit status, or -errno.  clang
+ * runs in its own process group with vtrace's signals unblocked, and dies
+ * with vtrace: a stop signal kills it (-EINTR, nothing said).
+ */
 static int run_clang(char *const argv[], struct strbuf *diag)
 {
-	int status, fds[2];
+	int status, fds[2], err;
 	char buf[4096];
 	ssize_t n;
 	pid_t pid;
@@ -195,23 +202,32 @@ static int run_clang(char *const argv[], struct strbuf *diag)
 		return -errno;
 	}
 	if (!pid) {
+		setpgid(0, 0);
+		stop_child_reset();
 		dup2(fds[1], STDERR_FILENO);
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	close(fds[1]);
-	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	for (;;) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+
+		if (stop_pending())
 			break;
-		}
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fds[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
 		strbuf_add(diag, buf, n);
 	}
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	err = stop_wait_child(pid, &status);
+	if (err)
+		return err;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -267,7 +283,7 @@ int bpf_compile(const char *src, char *obj, size_t size)
 {
 	char clang[PATH_MAX], inc[4200], btfinc[4200], objdir[4200];
 	char manifest[4300], tmp_obj[4400], tmp_dep[4400], hex[65];
-	char inc_flag[4300], btf_flag[4300], real[PATH_MAX];
+	char inc_flag[4300], btf_flag[4300], real[PATH_MAX], dash_src[PATH_MAX + 2];
 	const char *argv[64];
 	struct strbuf diag = STRBUF_INIT;
 	struct sha256 h;
@@ -312,7 +328,8 @@ int bpf_compile(const char *src, char *obj, size_t size)
 
 	snprintf(obj, size, "%s/%s.o", objdir, hex);
 	snprintf(manifest, sizeof(manifest), "%s/%s.deps", objdir, hex);
-	if (!access(obj, R_OK) && manifest_valid(manifest)) {
+	/* only what root (or this user) wrote is loaded from the cache */
+	if (trust_file_ok(obj) && trust_file_ok(manifest) && manifest_valid(manifest)) {
 		pr_debug("%s: cached object %s", src, obj);
 		return 0;
 	}
@@ -329,15 +346,20 @@ int bpf_compile(const char *src, char *obj, size_t size)
 	argv[argc++] = "-MD";
 	argv[argc++] = "-MF";
 	argv[argc++] = tmp_dep;
-	argv[argc++] = "-c";
-	argv[argc++] = src;
 	argv[argc++] = "-o";
 	argv[argc++] = tmp_obj;
+	argv[argc++] = "-c";
+	/* a source named -x.c is a file, not an option (clang 14 has no "--") */
+	if (src[0] == '-')
+		snprintf(dash_src, sizeof(dash_src), "./%s", src);
+	argv[argc++] = src[0] == '-' ? dash_src : src;
 	argv[argc] = NULL;
 
 	pr_debug("compiling %s", src);
 	err = run_clang((char *const *)argv, &diag);
-	if (err < 0) {
+	if (err == -EINTR) {
+		/* a stop signal killed clang: the caller says so */
+	} else if (err < 0) {
 		pr_err("%s: cannot run %s: %s", src, clang, strerror(-err));
 	} else {
 		report_clang(src, diag.buf ? diag.buf : "", err);

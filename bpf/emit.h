@@ -43,6 +43,10 @@ size_t jump_fwd(struct insn_buf *b, struct bpf_insn insn);
 void patch(struct insn_buf *b, size_t at);
 /* A read of size r2 from the address in r3 to r1; its fault into r8 (see prologue.c). */
 void emit_read(struct insn_buf *b, const struct wrapper *w, bool str, size_t *nreads);
+/* BPF_B, BPF_H, BPF_W or BPF_DW: a load or store of size bytes. */
+int size_code(uint32_t size);
+/* reg holds a value read zero-extended at its size: its C value (sign, bitfield). */
+void emit_normalize(struct insn_buf *b, int reg, const struct fetch_arg *a);
 /* r3 = *(u64 *)r3 (0 when the read faults). */
 void read_pointer(struct insn_buf *b, const struct wrapper *w, size_t *nreads);
 

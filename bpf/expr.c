@@ -103,8 +103,11 @@ int emit_expr(struct insn_buf *b, const struct wrapper *w, const struct fetch_ar
 	size_t jumps[40], njumps = 0, jump_to[40];
 	int jump_depth[40];
 
-	if (w->target == TARGET_RAW_TP || w->target == TARGET_TP)
-		return -EINVAL;
+	/* registers exist at kprobes and uprobes; a constant (a kernel global's address) anywhere */
+	for (size_t i = 0; i < a->nops; i++)
+		if ((a->ops[i].kind == FOP_REG || a->ops[i].kind == FOP_ENTRY_REG) &&
+		    w->target != TARGET_USER && w->target != TARGET_KERNEL)
+			return -EINVAL;
 	for (size_t i = 0; i <= a->nops; i++) {
 		const struct fetch_op *op = &a->ops[i];
 

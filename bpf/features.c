@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "lib/env.h"
 #include "bpf/features.h"
+#include "bpf/kfacts.h"
 #include "bpf/insn.h"
 #include "lib/error.h"
 #include "probe/elf.h"
@@ -87,55 +88,9 @@ static int probe_sleepable(int scratch_fd)
 	return try_load(prog, sizeof(prog) / sizeof(prog[0]));
 }
 
-/* Is type id a pointer to a pointer to struct uprobe_cpu_buffer? */
-static bool is_buffer_ref(const struct btf *btf, __u32 id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-
-	for (int level = 0; level < 2; level++) {
-		while (t && btf_is_mod(t))
-			t = btf__type_by_id(btf, t->type);
-		if (!t || !btf_is_ptr(t))
-			return false;
-		t = btf__type_by_id(btf, t->type);
-	}
-	while (t && btf_is_mod(t))
-		t = btf__type_by_id(btf, t->type);
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "uprobe_cpu_buffer");
-}
-
-/*
- * Before Linux 6.10 ("uprobes: prepare uprobe args buffer lazily"), a
- * uprobe ran its BPF programs holding its CPU's uprobe buffer mutex: a
- * program sleeping in a read would hold up every uprobe hit on that CPU
- * until the page came, and deadlock if what brings the page in (the
- * userfaultfd or FUSE server) hits a uprobe there first.  Since then the
- * buffer is made after the programs ran, on demand, which BTF shows:
- * __uprobe_perf_func() takes it by reference.  Without the function in BTF
- * (inlined), the release says.
- */
-static bool uprobes_may_sleep(const struct btf *vmlinux)
-{
-	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "__uprobe_perf_func", BTF_KIND_FUNC) : -ENOENT;
-	const struct btf_type *proto = id > 0 ? btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type) : NULL;
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (proto && btf_is_func_proto(proto)) {
-		for (int i = 0; i < btf_vlen(proto); i++)
-			if (is_buffer_ref(vmlinux, btf_params(proto)[i].type))
-				return true;
-		return false;
-	}
-	return !uname(&u) && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
-	       (major > 6 || (major == 6 && minor >= 10));
-}
-
 /* The kfunc, where the kernel has it and lets a uprobe program call it. */
-static int probe_str_kfunc(const struct btf *vmlinux)
+static int probe_str_kfunc(int id)
 {
-	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "bpf_copy_from_user_str", BTF_KIND_FUNC) : -ENOENT;
-
 	if (id <= 0)
 		return 0;
 	{
@@ -158,39 +113,41 @@ static int probe_str_kfunc(const struct btf *vmlinux)
 
 void user_reads_setup(struct user_reads *ur, uint32_t sample_size)
 {
-	const char *off = getenv(VTRACE_NO_SLEEPABLE_ENV);
-	struct btf *vmlinux;
+	struct kernel_facts kf;
 	int err;
 
 	user_reads_init(ur);
-	if (off && *off && strcmp(off, "0")) {
-		snprintf(ur->why, sizeof(ur->why), "%s is set", VTRACE_NO_SLEEPABLE_ENV);
-		return;
-	}
-	vmlinux = btf__load_vmlinux_btf();
-	if (!uprobes_may_sleep(vmlinux)) {
-		snprintf(ur->why, sizeof(ur->why), "this kernel's uprobes run BPF programs under a "
-			 "per-CPU lock, which a sleeping read would keep (Linux 6.10 runs them before)");
-		goto out;
-	}
+	/*
+	 * Each thread's own sample, for every uprobe program, sleepable or
+	 * not: on a uprobe multi link the kernel runs a program with only
+	 * migration disabled, so on a preemptible kernel another thread on
+	 * this CPU could fill a per-CPU sample under it.
+	 */
 	ur->scratch_fd = task_scratch_create((sample_size + 7) & ~7u);
 	if (ur->scratch_fd < 0) {
 		snprintf(ur->why, sizeof(ur->why), "no task storage of %u bytes (%s)", sample_size,
 			 strerror(-ur->scratch_fd));
 		ur->scratch_fd = -1;
-		goto out;
+		return;
+	}
+	if (env_switch_on(VTRACE_NO_SLEEPABLE_ENV)) {
+		snprintf(ur->why, sizeof(ur->why), "%s is set", VTRACE_NO_SLEEPABLE_ENV);
+		return;
+	}
+	kernel_facts_get(&kf);		/* cached: no vmlinux BTF parse */
+	if (!kf.uprobes_may_sleep) {
+		snprintf(ur->why, sizeof(ur->why), "this kernel's uprobes run BPF programs under a "
+			 "per-CPU lock, which a sleeping read would keep (Linux 6.10 runs them before)");
+		return;
 	}
 	err = probe_sleepable(ur->scratch_fd);
 	if (err) {
 		snprintf(ur->why, sizeof(ur->why), "this kernel loads no sleepable uprobe program with "
 			 "bpf_copy_from_user (%s; Linux 5.19 has them)", strerror(-err));
-		user_reads_close(ur);
-		goto out;
+		return;
 	}
 	ur->sleepable = true;
-	ur->str_kfunc = probe_str_kfunc(vmlinux);
-out:
-	btf__free(vmlinux);
+	ur->str_kfunc = probe_str_kfunc(kf.str_kfunc);
 }
 
 /* The verifier's reason: the last line of its log that is not an instruction or a statistic. */

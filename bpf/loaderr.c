@@ -10,6 +10,9 @@
 #include "lib/error.h"
 #include "lib/fs.h"
 
+/* the most instructions the kernel loads in one program (kernel/bpf: BPF_COMPLEXITY_LIMIT_INSNS) */
+#define BPF_INSNS_LIMIT 1000000
+
 /* What the verifier's log says. */
 struct vlog {
 	const char *reason, *where;	/* the last reason line; the last "; code @ file:N" */
@@ -436,6 +439,13 @@ int load_error_report(const char *src, const char *prog, const char *log, const 
 	const char *reason;
 	int reason_len;
 
+	if (cnt > BPF_INSNS_LIMIT) {
+		/* the kernel refuses it before the verifier runs: no log to read */
+		pr_err("%s: program '%s' has %zu BPF instructions, more than the kernel loads "
+		       "(%d, the verifier's BPF_COMPLEXITY_LIMIT_INSNS); make it shorter, or split it",
+		       src, prog, cnt, BPF_INSNS_LIMIT);
+		return 0;
+	}
 	if (verifier_log(log, src, &v))
 		return -ENOENT;
 	if (v.poison_insn >= 0 || v.core_spec[0]) {

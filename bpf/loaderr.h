@@ -21,7 +21,8 @@
  * as it went to the kernel (vtrace's code in front), or NULL.
  *
  * Prints through pr_err() and returns 0, or -ENOENT (printing nothing)
- * when log holds no verifier log.
+ * when log holds no verifier log (a program over the kernel's size limit
+ * is named as such: the kernel refuses it before the verifier runs).
  */
 int load_error_report(const char *src, const char *prog, const char *log, const char *relos,
 		      const struct bpf_insn *insns, size_t cnt);

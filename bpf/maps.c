@@ -286,7 +286,7 @@ int map_set_print(struct map_set *ms, FILE *out, bool json, unsigned interval)
 	int err = 0;
 
 	for (size_t i = 0; i < ms->naggs; i++) {
-		int rc = read_agg(ms, i);
+		int rc = ms->fresh && !interval ? 0 : read_agg(ms, i);
 
 		if (rc) {
 			err = err ? err : rc;
@@ -303,7 +303,7 @@ int map_set_print(struct map_set *ms, FILE *out, bool json, unsigned interval)
 			fwrite(sb.buf, 1, sb.len, out);
 	}
 	for (size_t i = 0; !interval && i < ms->numaps; i++) {
-		int rc = read_umap(ms, i);
+		int rc = ms->fresh ? 0 : read_umap(ms, i);
 
 		if (rc) {
 			err = err ? err : rc;
@@ -320,6 +320,26 @@ int map_set_print(struct map_set *ms, FILE *out, bool json, unsigned interval)
 	}
 	strbuf_release(&sb);
 	fflush(out);
+	return err;
+}
+
+int map_set_save(struct map_set *ms, struct datafile_writer *w)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < ms->naggs; i++) {
+		int rc = read_agg(ms, i);
+
+		rc = rc ? rc : datafile_agg(w, &ms->aggs[i]);
+		err = err ? err : rc;
+	}
+	for (size_t i = 0; i < ms->numaps; i++) {
+		int rc = read_umap(ms, i);
+
+		rc = rc ? rc : datafile_umap(w, &ms->umaps[i]);
+		err = err ? err : rc;
+	}
+	ms->fresh = true;
 	return err;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "bpf/session.h"
+#include "lib/datafile.h"
 #include "lib/mapprint.h"
 
 /*
@@ -25,6 +26,7 @@ struct map_set {
 	int *drop_fds;		/* each object's vtrace_agg_drops */
 	size_t ndrops;
 	unsigned ncpus;
+	bool fresh;		/* read by map_set_save(): the last print reads nothing again */
 };
 
 /* After session_load(); -errno, said why. */
@@ -35,6 +37,12 @@ bool map_set_has_aggs(const struct map_set *ms);
  * which adds the other maps.  Returns 0 or -errno of a map read.
  */
 int map_set_print(struct map_set *ms, FILE *out, bool json, unsigned interval);
+/*
+ * Reads every map once more (the end of the run) and writes them into the
+ * data file (REC_AGG, REC_UMAP), so vtrace script prints them as record
+ * does; the next map_set_print() prints what was read here.  0 or -errno.
+ */
+int map_set_save(struct map_set *ms, struct datafile_writer *w);
 /* Aggregation updates lost because a map was full. */
 unsigned long long map_set_dropped(const struct map_set *ms);
 void map_set_close(struct map_set *ms);

@@ -21,6 +21,7 @@
 #include "bpf/oneliner.h"
 #include "bpf/session.h"
 #include "lib/error.h"
+#include "lib/trust.h"
 #include "lib/fs.h"
 #include "lib/sha256.h"
 #include "lib/strbuf.h"
@@ -58,8 +59,7 @@ int oneliner_spec(const char *arg, const char *exec, char **text)
 		spec_error_print("-e", arg, &err);
 		return rc;
 	}
-	if (exec && !spec.exec && !spec.module && spec.point != POINT_RAW_TP &&
-	    spec.point != POINT_TP)
+	if (exec && !spec.exec && !spec.module && !spec_point_is_section(&spec))
 		rc = asprintf(text, "exec=%s;%s", exec, arg) < 0 ? -ENOMEM : 0;
 	else if (!(*text = strdup(arg)))
 		rc = -ENOMEM;
@@ -102,7 +102,7 @@ static bool is_keyword(const char *s)
  */
 static void function_name(const struct spec *spec, char *out, size_t size)
 {
-	const char *name = spec->point == POINT_RAW_TP || spec->point == POINT_TP ?
+	const char *name = spec_point_is_section(spec) ?
 			   spec->func : spec->event;
 	size_t n = 0;
 
@@ -220,6 +220,11 @@ int session_add_event(struct session *s, const char *arg, const char *spec)
 		}
 		return session_add_as(s, path, spec);
 	}
+	if (event_classify(arg) == EVENT_STDIN && !trust_stream_ok(arg)) {
+		/* a named pipe nobody writes to would hang vtrace, a device never ends */
+		pr_err("-e %s: not a regular file; -e takes a file, - (standard input) or a spec", arg);
+		return -EINVAL;
+	}
 	if (event_classify(arg) == EVENT_STDIN || is_c_source(arg)) {
 		err = stdin_source(arg, path, sizeof(path));
 		if (err) {
@@ -240,6 +245,7 @@ static void filter_arg_of(const struct fetch_arg *a, uint32_t slot, struct filte
 	out->name = a->name;
 	out->is_signed = a->is_signed;
 	out->is_pointer = t && t->kind == VK_PTR;
+	out->size = a->size;
 	out->str_max = slot;
 	if (a->final == FINAL_INT)
 		out->kind = FARG_INT;

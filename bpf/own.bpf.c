@@ -11,12 +11,21 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 
-struct task_struct {
-	int pid;
-	int tgid;
-} __attribute__((preserve_access_index));
+/*
+ * offsetof(struct task_struct, pid) and (..., tgid), set by vtrace before
+ * load from the kernel's BTF facts (bpf/kfacts.h), cached: no CO-RE, so
+ * loading these programs parses no vmlinux BTF.
+ */
+const volatile __u32 vtrace_task_off[2];
+
+static __always_inline __u32 task_u32(const void *task, int which)
+{
+	__u32 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), (const char *)task + vtrace_task_off[which]);
+	return v;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -28,14 +37,14 @@ struct {
 SEC("raw_tp/sched_process_fork")
 int vtrace_track_fork(__u64 *ctx)
 {
-	struct task_struct *parent = (void *)ctx[0], *child = (void *)ctx[1];
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	const void *parent = (void *)ctx[0], *child = (void *)ctx[1];
+	__u32 ptgid = task_u32(parent, 1);
 	__u32 ctgid;
 	__u8 one = 1;
 
 	if (!bpf_map_lookup_elem(&vtrace_pids, &ptgid))
 		return 0;
-	ctgid = BPF_CORE_READ(child, tgid);
+	ctgid = task_u32(child, 1);
 	bpf_map_update_elem(&vtrace_pids, &ctgid, &one, BPF_ANY);
 	return 0;
 }
@@ -43,9 +52,9 @@ int vtrace_track_fork(__u64 *ctx)
 SEC("raw_tp/sched_process_exit")
 int vtrace_track_exit(__u64 *ctx)
 {
-	struct task_struct *task = (void *)ctx[0];
-	__u32 pid = BPF_CORE_READ(task, pid);
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	const void *task = (void *)ctx[0];
+	__u32 pid = task_u32(task, 0);
+	__u32 tgid = task_u32(task, 1);
 
 	if (pid == tgid)
 		bpf_map_delete_elem(&vtrace_pids, &tgid);

@@ -10,21 +10,8 @@
 #include "bpf/insn.h"
 #include "bpf/prologue.h"
 #include "bpf/stack_emit.h"
+#include "bpf/trampoline.h"
 #include "vtrace_sample.h"
-
-int pt_regs_offset(int reg)
-{
-	/* struct pt_regs on x86-64, indexed by DWARF register number */
-	static const int off[DREG_NUM] = {
-		[DREG_RAX] = 80, [DREG_RDX] = 96, [DREG_RCX] = 88, [DREG_RBX] = 40,
-		[DREG_RSI] = 104, [DREG_RDI] = 112, [DREG_RBP] = 32, [DREG_RSP] = 152,
-		[DREG_R8] = 72, [DREG_R9] = 64, [DREG_R10] = 56, [DREG_R11] = 48,
-		[DREG_R12] = 24, [DREG_R13] = 16, [DREG_R14] = 8, [DREG_R15] = 0,
-		[DREG_RIP] = 128,
-	};
-
-	return reg >= 0 && reg < DREG_NUM ? off[reg] : -1;
-}
 
 void emit(struct insn_buf *b, struct bpf_insn insn)
 {
@@ -72,7 +59,7 @@ void patch(struct insn_buf *b, size_t at)
 	b->v[at].off = b->n - at - 1;
 }
 
-static int size_code(uint32_t size)
+int size_code(uint32_t size)
 {
 	switch (size) {
 	case 1: return BPF_B;
@@ -96,7 +83,7 @@ bool prologue_is_fast(const struct probe_instance *insts, size_t n)
 }
 
 /* r0 holds a value read zero-extended at its size: make it the C value. */
-static void normalize(struct insn_buf *b, int reg, const struct fetch_arg *a)
+void emit_normalize(struct insn_buf *b, int reg, const struct fetch_arg *a)
 {
 	if (a->bit_size) {
 		if (a->bit_offset)
@@ -121,7 +108,7 @@ static void load_direct(struct insn_buf *b, int reg, const struct fetch_arg *a)
 	}
 	/* little endian: the low bytes of the saved register are the value */
 	emit(b, LDX_MEM(size_code(a->size), reg, R_CTX, pt_regs_offset(a->reg)));
-	normalize(b, reg, a);
+	emit_normalize(b, reg, a);
 }
 
 int prologue_fast_fetch(struct insn_buf *b, const struct probe_instance *in)
@@ -203,6 +190,8 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 {
 	size_t nreads = 0;
 
+	if (a->direct)
+		return tramp_fetch_one(b, w, a, idx, slot, slot_size);	/* bpf/trampoline.c */
 	if (a->base == FETCH_UNAVAILABLE) {
 		/* optimized out at this instance: its bit, a zeroed slot */
 		mark_unavailable(b, idx);
@@ -226,7 +215,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 				emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 64 - 8 * a->size));
 			}
 		}
-		normalize(b, BPF_REG_0, a);
+		emit_normalize(b, BPF_REG_0, a);
 		emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
 		return 0;
 	}
@@ -241,7 +230,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 			emit(b, ALU64_IMM(BPF_LSH, BPF_REG_3, 64 - 8 * a->size));
 			emit(b, ALU64_IMM(a->is_signed ? BPF_ARSH : BPF_RSH, BPF_REG_3, 64 - 8 * a->size));
 		} else {
-			normalize(b, BPF_REG_3, a);
+			emit_normalize(b, BPF_REG_3, a);
 		}
 		if (nreads) {
 			/* computed from a zeroed read, the value is not 0: r3 &= ~mask */
@@ -258,7 +247,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 			return -EINVAL;
 		if (a->final == FINAL_INT) {
 			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
-			normalize(b, BPF_REG_0, a);
+			emit_normalize(b, BPF_REG_0, a);
 			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
 		}
 		goto done;
@@ -278,7 +267,8 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		if (a->reg == DREG_CTX) {
 			emit(b, MOV64_REG(BPF_REG_3, R_CTX));
 		} else {
-			if (pt_regs_offset(a->reg) < 0 || w->target == TARGET_RAW_TP || w->target == TARGET_TP)
+			/* registers exist at kprobes and uprobes only */
+			if (pt_regs_offset(a->reg) < 0 || (w->target != TARGET_USER && w->target != TARGET_KERNEL))
 				return -EINVAL;
 			emit(b, LDX_MEM(BPF_DW, BPF_REG_3, R_CTX, pt_regs_offset(a->reg)));
 		}
@@ -320,7 +310,7 @@ static int fetch_one(struct insn_buf *b, const struct wrapper *w, const struct f
 		if (a->final == FINAL_INT) {
 			/* a faulted read left 0 in the slot, which stays 0 */
 			emit(b, LDX_MEM(size_code(a->size), BPF_REG_0, R_SCRATCH, slot));
-			normalize(b, BPF_REG_0, a);
+			emit_normalize(b, BPF_REG_0, a);
 			emit(b, STX_MEM(BPF_DW, R_SCRATCH, BPF_REG_0, slot));
 		}
 	}
@@ -534,10 +524,14 @@ static int reload_body(struct insn_buf *b, const struct wrapper *w, size_t i, si
 	return 0;
 }
 
-/* r7 = the scratch sample; *fail jumps away without one. */
+/*
+ * r7 = the scratch sample; *fail jumps away without one.  A uprobe
+ * program takes its thread's (see user_reads_setup()), a kernel one the
+ * CPU's: kprobes and tracepoints run their programs with preemption off.
+ */
 static void lookup_scratch(struct insn_buf *b, const struct wrapper *w, size_t *fail)
 {
-	if (w->sleepable) {
+	if (w->sleepable || (w->target == TARGET_USER && w->task_scratch_fd >= 0)) {
 		emit_task_scratch(b, w);
 	} else {
 		emit(b, ST_MEM(BPF_W, BPF_REG_10, FP_KEY, w->probe_id));
@@ -550,9 +544,13 @@ static void lookup_scratch(struct insn_buf *b, const struct wrapper *w, size_t *
 	emit(b, MOV64_REG(R_SCRATCH, BPF_REG_0));
 }
 
+/* The pid filter's pid_tgid, kept for the header: one helper call an event, not two. */
+#define FP_PID_TGID FP_SPILL(4)
+
 static void pid_filter(struct insn_buf *b, int pids_fd, size_t *fail)
 {
 	emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+	emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, FP_PID_TGID));
 	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
 	emit(b, STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, FP_KEY));
 	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, pids_fd);
@@ -566,6 +564,13 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 {
 	const struct sample_layout *l = w->layout;
 	bool fast = prologue_is_fast(w->insts, w->ninsts) && !w->filter;
+	/*
+	 * A uprobe's fast path writes its sample straight into the ring
+	 * (reserve, submit): not into the thread's scratch first and then a
+	 * copy (two helper calls an event fewer than task storage and
+	 * ringbuf_output, one fewer in all).  Its size must be fixed: no stacks.
+	 */
+	bool direct = fast && !w->stacks && w->target == TARGET_USER && w->task_scratch_fd >= 0;
 	size_t fail_match = 0, fail_filter = 0, fail_lookup = 0, fail_lookup2 = 0, call_at;
 	size_t ret_zero, out, rb_ok, lost_none;
 	struct groups g;
@@ -591,6 +596,11 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 			emit(b, MOV64_IMM(R_RET, 0));	/* no sample: counted lost, not recorded */
 		lookup_scratch(b, w, &fail_lookup);
 		emit(b, MOV64_IMM(R_FAULTS, 0));
+		if (w->target == TARGET_FENTRY || w->target == TARGET_TP_BTF) {
+			/* 0 the verifier does not know: paths that differ in it prune (bpf/trampoline.c) */
+			emit(b, STX_MEM(BPF_DW, R_SCRATCH, R_FAULTS, SAMPLE_FAULTS_OFF));
+			emit(b, LDX_MEM(BPF_DW, R_FAULTS, R_SCRATCH, SAMPLE_FAULTS_OFF));
+		}
 		rc = per_group(b, w, &g, NULL, true, bad);
 		if (rc)
 			goto out_groups;
@@ -625,7 +635,16 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 
 	if (fast) {
 		/* the registers again, into the sample: only for recorded events */
-		lookup_scratch(b, w, &fail_lookup2);
+		if (direct) {
+			emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->rb_fd);
+			emit(b, MOV64_IMM(BPF_REG_2, l->total));
+			emit(b, MOV64_IMM(BPF_REG_3, 0));
+			emit(b, CALL_HELPER(BPF_FUNC_ringbuf_reserve));
+			fail_lookup2 = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+			emit(b, MOV64_REG(R_SCRATCH, BPF_REG_0));
+		} else {
+			lookup_scratch(b, w, &fail_lookup2);
+		}
 		per_group(b, w, &g, NULL, true, bad);
 		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_FAULTS_OFF, 0));
 		emit(b, ST_MEM(BPF_DW, R_SCRATCH, SAMPLE_UNAVAIL_OFF, 0));
@@ -641,7 +660,10 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, kind), VTRACE_SAMPLE_ARGS));
 	emit(b, ST_MEM(BPF_H, R_SCRATCH, offsetof(struct vtrace_sample, flags),
 		       VTRACE_SAMPLE_F_UNAVAIL | (w->stacks ? VTRACE_SAMPLE_F_STACK : 0)));
-	emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+	if (w->pids_fd >= 0)
+		emit(b, LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, FP_PID_TGID));
+	else
+		emit(b, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, tid)));
 	emit(b, ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
 	emit(b, STX_MEM(BPF_W, R_SCRATCH, BPF_REG_0, offsetof(struct vtrace_sample, pid)));
@@ -659,12 +681,20 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	emit(b, MOV64_IMM(BPF_REG_2, 16));
 	emit(b, CALL_HELPER(BPF_FUNC_get_current_comm));
 
-	emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->rb_fd);
-	emit(b, MOV64_REG(BPF_REG_2, R_SCRATCH));
-	emit(b, w->stacks ? MOV64_REG(BPF_REG_3, R_FAULTS) : MOV64_IMM(BPF_REG_3, l->total));
-	emit(b, MOV64_IMM(BPF_REG_4, 0));
-	emit(b, CALL_HELPER(BPF_FUNC_ringbuf_output));
-	rb_ok = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+	if (direct) {
+		emit(b, MOV64_REG(BPF_REG_1, R_SCRATCH));
+		emit(b, MOV64_IMM(BPF_REG_2, BPF_RB_NO_WAKEUP));	/* the reader drains on a timer */
+		emit(b, CALL_HELPER(BPF_FUNC_ringbuf_submit));
+		rb_ok = jump_fwd(b, JMP_A(0));
+		patch(b, fail_lookup2);	/* no room in the ring: counted lost */
+	} else {
+		emit_ld_imm64(b, BPF_REG_1, BPF_PSEUDO_MAP_FD, w->rb_fd);
+		emit(b, MOV64_REG(BPF_REG_2, R_SCRATCH));
+		emit(b, w->stacks ? MOV64_REG(BPF_REG_3, R_FAULTS) : MOV64_IMM(BPF_REG_3, l->total));
+		emit(b, MOV64_IMM(BPF_REG_4, BPF_RB_NO_WAKEUP));	/* the reader drains on a timer */
+		emit(b, CALL_HELPER(BPF_FUNC_ringbuf_output));
+		rb_ok = jump_fwd(b, JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0));
+	}
 	/* the ring buffer was full, or a thread's sample could not be had: count it */
 	if (w->sleepable && !fast)
 		patch(b, fail_lookup);
@@ -679,9 +709,10 @@ int prologue_emit(struct insn_buf *b, const struct wrapper *w, size_t *bad)
 	emit(b, STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 0));
 	patch(b, rb_ok);
 	patch(b, lost_none);
-	if (fast)
+	if (fast && !direct)
 		patch(b, fail_lookup2);
-	emit(b, MOV64_REG(BPF_REG_0, R_RET));
+	/* fentry and fexit programs return 0 (the verifier's rule); the others the user's value */
+	emit(b, w->target == TARGET_FENTRY ? MOV64_IMM(BPF_REG_0, 0) : MOV64_REG(BPF_REG_0, R_RET));
 	out = jump_fwd(b, JMP_A(0));
 	/* not traced, no scratch, or the user's function said no: return 0 */
 	if (w->pids_fd >= 0)

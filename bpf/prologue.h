@@ -102,7 +102,5 @@ bool prologue_is_fast(const struct probe_instance *insts, size_t n);
 int sample_layout_build(struct sample_layout *l, const struct probe_instance *in);
 void sample_layout_free(struct sample_layout *l);
 
-/* pt_regs offset of a DWARF register (x86-64), -1 if none. */
-int pt_regs_offset(int dwarf_reg);
 
 #endif

@@ -2,6 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <bpf/btf.h>
 
 #include "bpf/reader.h"
@@ -46,8 +50,6 @@ int decoder_from_session(struct decoder *d, struct session *s)
 		for (size_t o = 0; o < s->nobjs; o++)
 			if (s->objs[o] == p->obj)
 				dp->obj = o;
-		if (!p->spec)
-			continue;
 		if (p->res.tp_raw) {
 			dp->tp_system = strdup(p->res.tp_system);
 			dp->tp_format = strdup(p->res.tp_format);
@@ -76,9 +78,21 @@ int decoder_from_session(struct decoder *d, struct session *s)
 	return 0;
 }
 
+static int handle_sample(struct reader *r, void *data, size_t size);
+
+/* Returns after batch samples (a busy ring buffer never starves the signals). */
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct reader *r = ctx;
+	int rc = handle_sample(r, data, size);
+
+	if (!rc && r->o.batch && ++r->batched >= r->o.batch)
+		return -EAGAIN;
+	return rc;
+}
+
+static int handle_sample(struct reader *r, void *data, size_t size)
+{
 	const struct vtrace_sample *h = data;
 	int rc;
 
@@ -101,6 +115,10 @@ static int on_sample(void *ctx, void *data, size_t size)
 		r->samples++;
 		return 0;
 	}
+	if (r->o.q && !outq_room(r->o.q)) {
+		r->samples++;	/* counted by the queue as not written */
+		return 0;
+	}
 	strbuf_reset(&r->line);
 	rc = r->o.json ? decode_json(&r->dec, &r->line, data, size) :
 			 decode_text(&r->dec, &r->line, data, size, r->o.fields);
@@ -110,8 +128,55 @@ static int on_sample(void *ctx, void *data, size_t size)
 	}
 	strbuf_addch(&r->line, '\n');
 	fwrite(r->line.buf, 1, r->line.len, r->o.out);
+	if (r->o.q)
+		outq_end_record(r->o.q);
 	r->samples++;
 	return 0;
+}
+
+/*
+ * The programs send with BPF_RB_NO_WAKEUP (a wakeup per sample cost a
+ * context switch per sample): the reader drains on a timer instead, every
+ * READER_DRAIN_MS while samples come, backing off to READER_IDLE_MS when
+ * none did, so a sample reaches a pipe well within 100 ms.  A program that
+ * still wakes the reader (an object built with an older vtrace.h) is read
+ * at once, as before.
+ */
+#define READER_DRAIN_MS 10
+#define READER_IDLE_MS 30
+
+/* ms 0: at once (a batch was read and more is waiting) */
+static void arm(struct reader *r, unsigned ms)
+{
+	struct itimerspec its = { .it_value = { ms / 1000, ms ? (ms % 1000) * 1000000L : 1 } };
+
+	r->drain_ms = ms;
+	timerfd_settime(r->tfd, 0, &its, NULL);
+}
+
+static int poll_open(struct reader *r)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	r->ep = epoll_create1(EPOLL_CLOEXEC);
+	r->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (r->ep < 0 || r->tfd < 0 ||
+	    epoll_ctl(r->ep, EPOLL_CTL_ADD, r->rb->fd, &ev) ||
+	    epoll_ctl(r->ep, EPOLL_CTL_ADD, r->tfd, &ev))
+		return -errno;
+	arm(r, READER_DRAIN_MS);
+	return 0;
+}
+
+/* Text into a regular file: written in large blocks, not the 4 KiB of stdio's default. */
+static void big_buffer(FILE *f)
+{
+	struct stat st;
+
+	if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+		return;
+	fflush(f);
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
 }
 
 int reader_open(struct reader *r, struct session *s, const struct reader_opts *o)
@@ -119,6 +184,7 @@ int reader_open(struct reader *r, struct session *s, const struct reader_opts *o
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->ep = r->tfd = -1;
 	r->s = s;
 	r->o = *o;
 	if (!r->o.fields)
@@ -145,18 +211,41 @@ int reader_open(struct reader *r, struct session *s, const struct reader_opts *o
 	}
 	if (rc)
 		return rc;
-	r->rb = ring_buffer__new(s->rb_fd, on_sample, r, NULL);
-	return r->rb ? 0 : -errno;
+	if (!r->file)
+		big_buffer(r->o.out);
+	rc = ringread_open(&r->ring, s->rb_fd, on_sample, r);
+	if (rc)
+		return rc;
+	r->rb = &r->ring;
+	return poll_open(r);
 }
 
 int reader_consume(struct reader *r)
 {
-	return ring_buffer__consume(r->rb);
+	uint64_t ticks;
+	int n;
+
+	if (read(r->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return -errno;
+	r->batched = 0;
+	n = ringread_consume(r->rb);
+	/*
+	 * -EAGAIN: a batch was read and more is waiting, read on at once (the
+	 * next tick would cap the reader at a batch per READER_DRAIN_MS,
+	 * 409,600 samples a second, and a storm outruns that)
+	 */
+	if (n == -EAGAIN)
+		arm(r, 0);
+	else if (n > 0 || r->drain_ms < READER_DRAIN_MS)
+		arm(r, READER_DRAIN_MS);	/* also after an at-once read that found nothing */
+	else
+		arm(r, r->drain_ms * 2 > READER_IDLE_MS ? READER_IDLE_MS : r->drain_ms * 2);
+	return n;
 }
 
 int reader_fd(const struct reader *r)
 {
-	return ring_buffer__epoll_fd(r->rb);
+	return r->ep;
 }
 
 int reader_close(struct reader *r, unsigned long long lost)
@@ -172,7 +261,13 @@ int reader_close(struct reader *r, unsigned long long lost)
 		decode_lost_json(&r->line, lost);
 		fprintf(r->o.out, "%s\n", r->line.buf);
 	}
-	ring_buffer__free(r->rb);
+	if (r->rb)
+		ringread_close(r->rb);
+	if (r->ep >= 0)
+		close(r->ep);
+	if (r->tfd >= 0)
+		close(r->tfd);
+	r->ep = r->tfd = -1;
 	decoder_free(&r->dec);
 	stack_syms_free(r->syms);
 	r->syms = NULL;

@@ -5,9 +5,11 @@
 #include <stdio.h>
 
 #include "bpf/mmap_events.h"
+#include "bpf/ringread.h"
 #include "bpf/session.h"
 #include "lib/datafile.h"
 #include "lib/decode.h"
+#include "lib/outq.h"
 #include "lib/strbuf.h"
 #include "probe/stack.h"
 
@@ -18,11 +20,14 @@ struct reader_opts {
 	bool json;
 	unsigned fields;	/* -F, for text */
 	const char *meta;	/* for the data file's header */
+	struct outq *q;		/* out is this queue's FILE: a sample that does not fit is counted */
+	unsigned batch;		/* reader_consume() returns -EAGAIN after this many samples */
 };
 
 struct reader {
 	struct session *s;
-	struct ring_buffer *rb;
+	struct ringread ring;
+	struct ringread *rb;	/* &ring once it is open */
 	struct reader_opts o;
 	struct decoder dec;
 	struct datafile_writer df;
@@ -34,12 +39,20 @@ struct reader {
 	struct stack_syms *syms;	/* record -g: mappings and symbols */
 	struct mmap_events mmaps;	/* record -g: how they change */
 	bool mmaps_open;
+	int ep;			/* reader_fd(): the ring buffer's and the drain timer's */
+	int tfd;		/* the drain timer */
+	unsigned drain_ms;
+	unsigned batched;
 };
 
 int reader_open(struct reader *r, struct session *s, const struct reader_opts *o);
-/* Reads what is there without waiting; returns samples read or -errno. */
+/* Reads what is there without waiting; returns samples read, -EAGAIN after o.batch, or -errno. */
 int reader_consume(struct reader *r);
-/* Becomes readable when samples arrive. */
+/*
+ * Becomes readable when samples should be read: every few milliseconds
+ * while they come (the programs send without waking the reader), at
+ * once when a program woke it.  Call reader_consume() then.
+ */
 int reader_fd(const struct reader *r);
 /* Records the lost count (JSON, data file); closes; 0 or -errno of the output. */
 int reader_close(struct reader *r, unsigned long long lost);

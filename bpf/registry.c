@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,20 +11,33 @@
 
 #include "bpf/registry.h"
 #include "lib/fs.h"
+#include "lib/trust.h"
 
 static const char *const dirs[] = { "/run/vtrace", "/tmp/vtrace-run" };
 
-/* The first registry directory this process can write (/run may be read-only, as in the VM). */
+/*
+ * The first registry directory this process can write (/run may be
+ * read-only, as in the VM) that nobody else can: /tmp/vtrace-run may
+ * have been made by another user.
+ */
 static const char *writable_dir(void)
 {
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (!mkdir_p(dirs[i], 0755) && !access(dirs[i], W_OK))
-			return dirs[i];
-	return NULL;
+	static const char *chosen;
+	static bool tried;
+
+	if (tried)
+		return chosen;	/* decided (and said) once */
+	tried = true;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !chosen; i++)
+		if (!mkdir(dirs[i], 0755) || errno == EEXIST) {
+			if (!access(dirs[i], W_OK) && !trust_dir(dirs[i], "the registry directory"))
+				chosen = dirs[i];
+		}
+	return chosen;
 }
 
-static char published[512];
-static struct strbuf link_lines;
+/* What list reads of a record's registry file. */
+#define REGISTRY_MAX (1 << 20)
 
 /* A field of a tab-separated line: no tabs or newlines inside. */
 static void add_field(struct strbuf *sb, const char *s)
@@ -35,61 +49,31 @@ static void add_field(struct strbuf *sb, const char *s)
 
 static const char *kind_of(const struct vt_program *p)
 {
-	if (!p->spec)
-		return probe_kind_name(p->pp.kind);
-	switch (p->res.target) {
-	case TARGET_USER: return p->res.ret ? "uretprobe" : "uprobe";
-	case TARGET_KERNEL: return p->res.ret ? "kretprobe" : "kprobe";
-	case TARGET_RAW_TP: return "raw_tp";
-	case TARGET_TP: return "tp";
-	}
-	return "?";
+	return p->def ? p->def->kind : "?";
 }
 
 static void target_of(const struct vt_program *p, size_t k, struct strbuf *sb)
 {
-	const struct probe_point *pp = &p->pp;
+	const struct probe_instance *in = &p->res.insts[k];
 
-	if (p->spec) {
-		const struct probe_instance *in = &p->res.insts[k];
-
-		switch (p->res.target) {
-		case TARGET_USER:
-			strbuf_addf(sb, "%s:%s+%llu", p->res.binary, in->func,
-				    (unsigned long long)in->func_offset);
-			break;
-		case TARGET_KERNEL:
-			strbuf_addf(sb, "%s+%llu", in->func, (unsigned long long)in->func_offset);
-			break;
-		case TARGET_RAW_TP:
-			strbuf_addstr(sb, p->spec->func);
-			break;
-		case TARGET_TP:
-			strbuf_addf(sb, "%s:%s", p->spec->category, p->spec->func);
-			break;
-		}
-		if (in->src_file)
-			strbuf_addf(sb, " (%s:%d)", in->src_file, in->src_line);
-		return;
+	switch (p->res.target) {
+	case TARGET_USER:
+		strbuf_addf(sb, "%s:%s+%llu", p->res.binary, in->func, (unsigned long long)in->func_offset);
+		break;
+	case TARGET_KERNEL:
+		strbuf_addf(sb, "%s+%llu", in->func, (unsigned long long)in->func_offset);
+		break;
+	case TARGET_RAW_TP:
+	case TARGET_TP_BTF:
+	case TARGET_FENTRY:
+		strbuf_addstr(sb, in->func);
+		break;
+	case TARGET_TP:
+		strbuf_addf(sb, "%s:%s", p->res.tp_system, in->func);
+		break;
 	}
-	switch (pp->kind) {
-	case PROBE_UPROBE:
-	case PROBE_URETPROBE:
-		strbuf_addf(sb, "%s:%s+%lu", pp->binary, pp->func, pp->offset);
-		break;
-	case PROBE_KPROBE:
-	case PROBE_KRETPROBE:
-		strbuf_addf(sb, "%s+%lu", pp->func, pp->offset);
-		break;
-	case PROBE_RAW_TP:
-		strbuf_addstr(sb, pp->name);
-		break;
-	case PROBE_TP:
-		strbuf_addf(sb, "%s:%s", pp->category, pp->name);
-		break;
-	default:
-		strbuf_addstr(sb, "?");
-	}
+	if (in->src_file)
+		strbuf_addf(sb, " (%s:%d)", in->src_file, in->src_line);
 }
 
 int registry_publish(struct session *s, const unsigned long long *samples)
@@ -98,7 +82,7 @@ int registry_publish(struct session *s, const unsigned long long *samples)
 	const char *dir;
 	int rc;
 
-	if (!link_lines.len) {
+	if (!s->registry_links.len) {
 		/* the link and program ids do not change: asked of the kernel once */
 		for (size_t i = 0; i < s->nprogs; i++) {
 			const struct vt_program *p = s->progs[i];
@@ -116,12 +100,12 @@ int registry_publish(struct session *s, const unsigned long long *samples)
 				target_of(p, k, &target);
 				if (p->multi_fd >= 0 && p->res.ninsts > 1)
 					strbuf_addf(&target, " and %zu more places", p->res.ninsts - 1);
-				strbuf_addf(&link_lines, "link\t%u\t%u\t%u", info.id, info.prog_id, p->id);
-				add_field(&link_lines, kind_of(p));
-				add_field(&link_lines, p->event);
-				add_field(&link_lines, target.buf);
-				add_field(&link_lines, p->sec);
-				strbuf_addch(&link_lines, '\n');
+				strbuf_addf(&s->registry_links, "link\t%u\t%u\t%u", info.id, info.prog_id, p->id);
+				add_field(&s->registry_links, kind_of(p));
+				add_field(&s->registry_links, p->event);
+				add_field(&s->registry_links, target.buf);
+				add_field(&s->registry_links, p->sec);
+				strbuf_addch(&s->registry_links, '\n');
 				strbuf_release(&target);
 			}
 		}
@@ -129,21 +113,26 @@ int registry_publish(struct session *s, const unsigned long long *samples)
 	dir = writable_dir();
 	if (!dir)
 		return -EACCES;
-	strbuf_add(&sb, link_lines.buf, link_lines.len);
+	strbuf_add(&sb, s->registry_links.buf, s->registry_links.len);
 	for (size_t i = 0; samples && i < s->nprogs; i++)
 		strbuf_addf(&sb, "samples\t%zu\t%llu\n", i, samples[i]);
-	snprintf(published, sizeof(published), "%s/%d", dir, getpid());
-	rc = write_file_atomic(published, sb.buf ? sb.buf : "", sb.len);
+	if (!s->registry_file && asprintf(&s->registry_file, "%s/%d", dir, getpid()) < 0) {
+		s->registry_file = NULL;
+		strbuf_release(&sb);
+		return -ENOMEM;
+	}
+	rc = write_file_atomic(s->registry_file, sb.buf ? sb.buf : "", sb.len);
 	strbuf_release(&sb);
 	return rc;
 }
 
-void registry_remove(void)
+void registry_remove(struct session *s)
 {
-	if (published[0])
-		unlink(published);
-	published[0] = 0;
-	strbuf_release(&link_lines);
+	if (s->registry_file)
+		unlink(s->registry_file);
+	free(s->registry_file);
+	s->registry_file = NULL;
+	strbuf_release(&s->registry_links);
 }
 
 /* ---- list ----------------------------------------------------------- */
@@ -223,7 +212,8 @@ static int read_published(struct published_file **files, size_t *nfiles, struct 
 				unlink(path);	/* its vtrace is gone, and so are its links */
 				continue;
 			}
-			if (read_file(path, &data, NULL))
+			/* only root's, a regular file, of a bounded size */
+			if (trust_read_file(path, REGISTRY_MAX, &data, NULL))
 				continue;
 			nf = realloc(*files, (*nfiles + 1) * sizeof(*nf));
 			if (!nf) {

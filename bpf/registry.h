@@ -38,7 +38,7 @@ struct attached {
 
 /* record: publish (again, with counts) and remove.  0 or -errno. */
 int registry_publish(struct session *s, const unsigned long long *samples);
-void registry_remove(void);
+void registry_remove(struct session *s);
 
 /* list: every link of a live vtrace, joined with what it published. */
 int registry_collect(struct attached **out, size_t *n, struct registry_entry **entries, size_t *nentries);

@@ -14,11 +14,15 @@
 
 #include "bpf/compile.h"
 #include "bpf/embed.h"
+#include "bpf/kprobe_multi.h"
 #include "bpf/loaderr.h"
 #include "bpf/session.h"
+#include "bpf/kfacts.h"
 #include "bpf/uprobe_multi.h"
 #include "bpf/stack_emit.h"
+#include "bpf/trampoline.h"
 #include "lib/error.h"
+#include "lib/stop.h"
 #include "lib/strbuf.h"
 #include "lib/tracefs.h"
 #include "probe/btf_value.h"
@@ -28,10 +32,11 @@
 
 #define PIDS_MAX 65536
 
-/* libbpf's callbacks carry no user pointer: the session being loaded. */
-static struct session *loading;
-
-/* libbpf's warnings, kept to summarise a failure in one line. */
+/*
+ * libbpf's print callback carries no user pointer (its program handlers
+ * do: the session is their cookie), so what it printed is the process's:
+ * libbpf's warnings, kept to summarise a failure in one line.
+ */
 static struct strbuf libbpf_log;
 /* libbpf's debug lines about CO-RE relocations, to name one that failed. */
 static struct strbuf core_log;
@@ -66,40 +71,36 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-static struct vt_program *find_program(const struct bpf_program *prog)
+static struct vt_program *find_program(const struct session *s, const struct bpf_program *prog)
 {
-	if (!loading)
-		return NULL;
-	for (size_t i = 0; i < loading->nprogs; i++)
-		if (loading->progs[i]->prog == prog)
-			return loading->progs[i];
+	for (size_t i = 0; i < s->nprogs; i++)
+		if (s->progs[i]->prog == prog)
+			return s->progs[i];
 	return NULL;
 }
 
 /* Does its prologue read user memory (a sleepable read pages it in)?  A fast one reads none. */
 static bool reads_user(const struct vt_program *p)
 {
-	return p->spec && p->res.target == TARGET_USER &&
-	       !prologue_is_fast(p->res.insts, p->res.ninsts);
+	return p->res.target == TARGET_USER && !prologue_is_fast(p->res.insts, p->res.ninsts);
 }
 
 /* vtrace.h's stack bits (record -g) for the samples the program sends itself; 0 without -g. */
-static void stack_patch(struct vt_program *p)
+static void stack_patch(const struct session *s, struct vt_program *p)
 {
 	unsigned bits = 0;
 
-	if (loading->stacks) {
-		bool user = p->spec ? p->res.target == TARGET_USER :
-			    p->pp.kind == PROBE_UPROBE || p->pp.kind == PROBE_URETPROBE;
-
-		bits = user ? VTRACE_STACK_F_USER : VTRACE_STACK_F_USER | VTRACE_STACK_F_KERNEL;
-	}
+	if (s->stacks)
+		bits = p->res.target == TARGET_USER ? VTRACE_STACK_F_USER :
+		       VTRACE_STACK_F_USER | VTRACE_STACK_F_KERNEL;
 	rewrite_patch_const(p->rw.insns, p->rw.cnt, VTRACE_STACK_FLAGS_MAGIC, bits);
 }
 
-/* A spec sample's largest size, with record -g's stacks. */
+/* The wrapper's largest sample, with record -g's stacks; 0: no wrapper, the program sends its own. */
 static uint32_t spec_sample_max(const struct session *s, const struct vt_program *p)
 {
+	if (!p->layout.total)
+		return 0;
 	return stack_sample_max(p->layout.total, s->stacks ? stack_wanted(p->res.target) : 0);
 }
 
@@ -108,7 +109,7 @@ static uint32_t spec_sample_max(const struct session *s, const struct vt_program
  * sleepable where it can be (features.h), else as before, and said so
  * under -v: what the user's function does may keep it from sleeping.
  */
-static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
+static int prepare_spec(const struct session *s, struct vt_program *p, struct bpf_prog_load_opts *opts)
 {
 	const struct bpf_prog_load_opts orig = *opts;
 	const char *name = bpf_program__name(p->prog);
@@ -119,15 +120,15 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 		.ninsts = p->res.ninsts,
 		.layout = &p->layout,
 		.probe_id = p->id,
-		.scratch_fd = loading->scratch_fd,
-		.rb_fd = loading->rb_fd,
-		.lost_fd = loading->lost_fd,
-		.pids_fd = loading->filter ? loading->pids_fd : -1,
-		.entry_fd = loading->entry.map_fd,
-		.sleepable = loading->ur.sleepable && reads_user(p),
-		.task_scratch_fd = loading->ur.scratch_fd,
-		.str_kfunc = loading->ur.str_kfunc,
-		.stacks = loading->stacks ? stack_wanted(p->res.target) : 0,
+		.scratch_fd = s->scratch_fd,
+		.rb_fd = s->rb_fd,
+		.lost_fd = s->lost_fd,
+		.pids_fd = s->filter ? s->pids_fd : -1,
+		.entry_fd = s->entry.map_fd,
+		.sleepable = s->ur.sleepable && reads_user(p),
+		.task_scratch_fd = s->ur.scratch_fd,
+		.str_kfunc = s->ur.str_kfunc,
+		.stacks = s->stacks ? stack_wanted(p->res.target) : 0,
 		.filter = p->filter,
 	};
 	size_t bad = 0;
@@ -144,19 +145,17 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 
 		err = prologue_emit(&b, &w, &bad);
 		if (err == -EINVAL) {
-			pr_err("%s: program '%s': '%s' cannot be fetched by a %s probe", p->obj->src,
-			       name, p->spec->nargs > bad ? p->spec->args[bad].text : "?",
-			       p->res.target == TARGET_USER ? "user" : "kernel");
 			insn_buf_free(&b);
-			return err;
+			return pr_prog_err(err, p->obj->src, name, NULL, "'%s' cannot be fetched by a %s probe",
+					   p->spec->nargs > bad ? p->spec->args[bad].text : "?",
+					   p->res.target == TARGET_USER ? "user" : "kernel");
 		}
 		if (err == -E2BIG) {
-			pr_err("%s: program '%s': '%s' lands on %zu places, too many ways to fetch its "
-			       "args for one program (at most %d); narrow it (a FILE:LINE, a mangled "
-			       "name, fewer args)", p->obj->src, name, p->sec, p->res.ninsts,
-			       PROLOGUE_GROUPS_MAX);
 			insn_buf_free(&b);
-			return err;
+			return pr_prog_err(err, p->obj->src, name, NULL, "'%s' lands on %zu places, too many "
+					   "ways to fetch its args for one program (at most %d); narrow it (a "
+					   "FILE:LINE, a mangled name, fewer args)", p->sec, p->res.ninsts,
+					   PROLOGUE_GROUPS_MAX);
 		}
 		if (!err)
 			err = rewrite_wrap(&p->rw, b.v, b.n, bpf_program__insns(p->prog),
@@ -188,79 +187,90 @@ static int prepare_spec(struct vt_program *p, struct bpf_prog_load_opts *opts)
 				ngroups = p->group_of[i] + 1;
 		pr_debug("%s: program '%s': %zu places share %u fetch codes, %zu instructions%s",
 			 p->obj->src, name, p->res.ninsts, ngroups, p->rw.cnt,
-			 p->multi ? "; one uprobe multi link" : "");
+			 !p->multi ? "" : p->res.target == TARGET_USER ? "; one uprobe multi link" :
+			 "; one kprobe multi link");
 	}
-	stack_patch(p);
+	stack_patch(s, p);
+	return bpf_program__set_insns(p->prog, p->rw.insns, p->rw.cnt);
+}
+
+/* A kind's own section: the pid filter in front, the probe id where vtrace.h asked for it. */
+static int prepare_plain(const struct session *s, struct vt_program *p, struct bpf_prog_load_opts *opts)
+{
+	struct bpf_insn pre[PROLOGUE_PID_FILTER_LEN];
+	size_t npre = 0;
+	int err;
+
+	if (s->filter)
+		npre = prologue_pid_filter(pre, s->pids_fd);
+	err = rewrite_program(&p->rw, pre, npre, bpf_program__insns(p->prog),
+			      bpf_program__insn_cnt(p->prog), p->id, opts);
+	if (err)
+		return err;
+	stack_patch(s, p);
 	return bpf_program__set_insns(p->prog, p->rw.insns, p->rw.cnt);
 }
 
 /*
  * Runs after libbpf relocated the program and before it loads it: vtrace's
- * prologue goes in front, and the probe id goes where vtrace.h asked for it.
+ * code goes in front, and the probe id goes where vtrace.h asked for it.
  */
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			long cookie)
 {
-	struct bpf_insn pre[PROLOGUE_PID_FILTER_LEN];
-	struct vt_program *p = find_program(prog);
-	size_t npre = 0;
-	int err;
+	struct session *s = (struct session *)cookie;
+	struct vt_program *p = find_program(s, prog);
 
-	(void)cookie;
 	if (!p)
 		return 0;	/* vtrace's own programs */
-	if (p->spec) {
-		/* many places of one file: one link (bpf/uprobe_multi.h) */
-		p->multi = p->res.target == TARGET_USER && p->res.ninsts > 1 &&
-			   uprobe_multi_supported();
-		if (p->multi)
-			opts->expected_attach_type = VTRACE_TRACE_UPROBE_MULTI;
-		return prepare_spec(p, opts);
-	}
-	if (loading->filter)
-		npre = prologue_pid_filter(pre, loading->pids_fd);
-	err = rewrite_program(&p->rw, pre, npre, bpf_program__insns(prog),
-			      bpf_program__insn_cnt(prog), p->id, opts);
-	if (err)
-		return err;
-	stack_patch(p);
-	return bpf_program__set_insns(prog, p->rw.insns, p->rw.cnt);
+	/* many places of one file: one link (bpf/uprobe_multi.h, bpf/kprobe_multi.h) */
+	p->multi = p->res.target == TARGET_USER ? p->res.ninsts > 1 && uprobe_multi_supported() :
+		   kprobe_multi_fits(&p->res) && kprobe_multi_supported();
+	if (p->multi)
+		opts->expected_attach_type = p->res.target == TARGET_USER ? VTRACE_TRACE_UPROBE_MULTI :
+					     BPF_TRACE_KPROBE_MULTI;
+	return p->prepare(s, p, opts);
 }
 
-static void register_handlers(void)
+/* Each kind's program type, and vtrace's code before every load, with this session as cookie. */
+static void register_handlers(struct session *s)
 {
-	static bool done;
-	LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .prog_prepare_load_fn = prepare_load);
+	LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .cookie = (long)s,
+		    .prog_prepare_load_fn = prepare_load);
 
-	if (done)
-		return;
-	done = true;
 	libbpf_set_print(libbpf_print);
-	for (int i = 0; section_prefixes[i]; i++) {
-		struct probe_point pp;
-		int col;
-		char probe[64];
+	s->handlers = calloc(sec_defs_count + 1, sizeof(*s->handlers));
+	if (!s->handlers)
+		return;	/* session_add() finds no handler: the sections are refused */
+	for (size_t i = 0; i < sec_defs_count; i++) {
+		int id = libbpf_register_prog_handler(sec_defs[i].prefix, sec_defs[i].prog_type,
+						      sec_defs[i].attach_type, &opts);
 
-		/* The kind decides the program type; classify a dummy section. */
-		snprintf(probe, sizeof(probe), "%sx/y:z", section_prefixes[i]);
-		if (section_parse(probe, &pp, &col))
-			continue;
-		libbpf_register_prog_handler(section_prefixes[i], probe_kind_prog_type(pp.kind),
-					     0, &opts);
-		probe_point_free(&pp);
+		if (id > 0)
+			s->handlers[s->nhandlers++] = id;
 	}
 	/* Probe specs ("EVENT=FUNC ARGS") take the fallback, as kprobe programs. */
-	libbpf_register_prog_handler(NULL, BPF_PROG_TYPE_KPROBE, 0, &opts);
+	{
+		int id = libbpf_register_prog_handler(NULL, BPF_PROG_TYPE_KPROBE, 0, &opts);
+
+		if (id > 0)
+			s->handlers[s->nhandlers++] = id;
+	}
 }
 
-void session_init(struct session *s)
+static void session_reset(struct session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->rb_fd = s->lost_fd = s->pids_fd = s->scratch_fd = -1;
 	entry_probes_init(&s->entry);
 	user_reads_init(&s->ur);
-	s->rb_size = 16 << 20;
-	register_handlers();
+	s->rb_size = 8 << 20;
+}
+
+void session_init(struct session *s)
+{
+	session_reset(s);
+	register_handlers(s);
 }
 
 /* The last line libbpf warned with, without its "libbpf: " prefix. */
@@ -280,36 +290,6 @@ static const char *libbpf_last_error(char *buf, size_t size)
 		start += 8;
 	snprintf(buf, size, "%.*s", (int)(end - start), start);
 	return buf;
-}
-
-static int tracefs_has_event(const char *category, const char *name)
-{
-	char path[PATH_MAX];
-	const char *dir;
-
-	if (tracefs_dir(&dir))
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/events/%s/%s/id", dir, category, name);
-	return access(path, R_OK) ? -ENOENT : 0;
-}
-
-static int raw_tp_exists(const char *name)
-{
-	static struct btf *vmlinux;
-	char tname[256];
-
-	if (!vmlinux)
-		vmlinux = btf__load_vmlinux_btf();
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	if (vmlinux && btf__find_by_name_kind(vmlinux, tname, BTF_KIND_TYPEDEF) > 0)
-		return 0;
-	/* Module tracepoints are not in vmlinux BTF; tracefs knows them. */
-	return tracefs_has_event("*", name) ? -ENOENT : 0;
-}
-
-static bool have_kprobes(void)
-{
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK);
 }
 
 /*
@@ -335,14 +315,15 @@ static int make_static(struct bpf_object *obj, const char *name)
 }
 
 /* A probe spec section: parsed, resolved, laid out, before anything loads. */
-static int check_spec(struct vt_program *p)
+static int check_spec(const struct session *s, struct vt_program *p)
 {
 	const char *src = p->obj->src, *prog = bpf_program__name(p->prog);
 	struct spec_error err;
-	char where[512];
+	char where[PROG_WHERE_MAX];
+	bool chosen;
 	int rc;
 
-	snprintf(where, sizeof(where), "%s: program '%s'", src, prog);
+	prog_where(where, sizeof(where), src, prog, NULL);
 	p->spec = calloc(1, sizeof(*p->spec));
 	if (!p->spec)
 		return -ENOMEM;
@@ -353,7 +334,16 @@ static int check_spec(struct vt_program *p)
 		p->spec = NULL;
 		return rc;
 	}
+	chosen = p->spec->via == VIA_AUTO;
+	/* kernel functions: fentry/fexit where they can be */
+	tramp_choose(p->spec, s->stacks, bpf_program__insns(p->prog), bpf_program__insn_cnt(p->prog),
+		     where);
 	rc = probe_resolve(p->spec, NULL, &p->res, &err);
+	if (rc && chosen && p->spec->via == VIA_FENTRY) {
+		pr_debug("%s: a kprobe after all: %s", where, err.msg);
+		p->spec->via = VIA_KPROBE;
+		rc = probe_resolve(p->spec, NULL, &p->res, &err);
+	}
 	for (size_t i = 0; !rc && i < p->res.ninsts; i++)
 		rc = spec_check_nargs(p->spec, p->res.insts[i].nargs, &err);
 	if (rc) {
@@ -362,7 +352,8 @@ static int check_spec(struct vt_program *p)
 	}
 	if (p->res.target == TARGET_KERNEL && !have_kprobes()) {
 		pr_err("%s: \"%s\" needs a kprobe, and this kernel has no kprobes (it was built "
-		       "without CONFIG_KPROBES); use a tracepoint (tp/CAT/NAME ARGS) or raw "
+		       "without CONFIG_KPROBES); use the trampoline (via=fentry; in front, or "
+		       "fentry/FUNC ARGS) where the kernel has it, a tracepoint (tp/CAT/NAME ARGS) or raw "
 		       "tracepoint (raw_tp/NAME ARGS), or a kernel with CONFIG_KPROBES=y", where, p->sec);
 		return -EOPNOTSUPP;
 	}
@@ -391,8 +382,8 @@ static int check_spec(struct vt_program *p)
 			p->res.binary = strdup(real);
 		}
 	}
-	/* raw_tp/ and tp/ specs name no event: the program's name, as for any section */
-	if (p->spec->point == POINT_RAW_TP || p->spec->point == POINT_TP) {
+	/* raw_tp/, tp/, fentry/, fexit/ and tp_btf/ specs name no event: the program's name */
+	if (spec_point_is_section(p->spec)) {
 		free(p->spec->event);
 		p->spec->event = strdup(prog);
 	}
@@ -400,84 +391,51 @@ static int check_spec(struct vt_program *p)
 	if (p->spec->group && asprintf(&p->event_name, "%s:%s", p->spec->group, p->spec->event) < 0)
 		return -ENOMEM;
 	p->event = p->event_name;
-	if (p->res.target == TARGET_RAW_TP)
-		bpf_program__set_type(p->prog, BPF_PROG_TYPE_RAW_TRACEPOINT);
-	else if (p->res.target == TARGET_TP)
-		bpf_program__set_type(p->prog, BPF_PROG_TYPE_TRACEPOINT);
-	else
-		bpf_program__set_type(p->prog, BPF_PROG_TYPE_KPROBE);
+	p->def = sec_def_of(p->res.target, p->res.ret);
+	if (!p->def)
+		return -EOPNOTSUPP;
+	p->prepare = prepare_spec;
+	bpf_program__set_type(p->prog, p->def->prog_type);
+	if (p->def->set_target) {
+		prog_where(where, sizeof(where), src, prog, p->sec);
+		rc = p->def->set_target(p->prog, &p->res, where);
+		if (rc)
+			return rc;
+	}
 	return make_static(p->obj->obj, prog);
 }
 
 /* What can be checked before anything is loaded, so that bad input loads nothing. */
-static int check_target(struct vt_program *p)
+static int check_target(const struct session *s, struct vt_program *p)
 {
-	struct probe_point *pp = &p->pp;
-	const char *src = p->obj->src, *prog = bpf_program__name(p->prog);
-	uint64_t addr, size, off;
+	char where[PROG_WHERE_MAX];
 	int err;
 
-	switch (pp->kind) {
-	case PROBE_KPROBE:
-	case PROBE_KRETPROBE:
-		if (!have_kprobes()) {
-			pr_err("%s: program '%s' (%s): this kernel has no kprobes (it was built "
-			       "without CONFIG_KPROBES); use a tracepoint (tp/CAT/NAME) or raw "
-			       "tracepoint (raw_tp/NAME), or a kernel with CONFIG_KPROBES=y",
-			       src, prog, p->sec);
-			return -EOPNOTSUPP;
-		}
-		return 0;
-	case PROBE_UPROBE:
-	case PROBE_URETPROBE: {
-		char real[PATH_MAX];
+	if (!p->def)
+		return check_spec(s, p);
+	prog_where(where, sizeof(where), p->obj->src, bpf_program__name(p->prog), p->sec);
+	p->prepare = prepare_plain;
+	err = p->def->check ? p->def->check(p->prog, &p->res, where) : 0;
+	return err || !p->def->set_target ? err : p->def->set_target(p->prog, &p->res, where);
+}
 
-		if (!realpath(pp->binary, real)) {
-			err = -errno;
-			pr_err("%s: program '%s' (%s): %s: %s", src, prog, p->sec, pp->binary,
-			       strerror(errno));
-			return err;
-		}
-		err = elf_func_offset(real, pp->func, &addr, &size, &off);
-		if (err == -ENOEXEC) {
-			pr_err("%s: program '%s' (%s): %s is not an ELF executable or library",
-			       src, prog, p->sec, pp->binary);
-			return err;
-		}
-		if (err) {
-			pr_err("%s: program '%s' (%s): no function '%s' in %s (check the name "
-			       "with: nm -D %s; nm %s)", src, prog, p->sec, pp->func,
-			       pp->binary, pp->binary, pp->binary);
-			return err;
-		}
-		if (pp->offset >= size && size) {
-			pr_err("%s: program '%s' (%s): offset %lu is past the end of %s (%llu bytes)",
-			       src, prog, p->sec, pp->offset, pp->func, (unsigned long long)size);
-			return -EINVAL;
-		}
-		free(pp->binary);
-		pp->binary = strdup(real);
-		return 0;
+/* A spec without EVENT= takes a name no other event of the run has: FUNC, FUNC_1, FUNC_2 (perf probe's). */
+static int unique_event(struct session *s, struct vt_program *p)
+{
+	char *name = NULL;
+	bool taken = true;
+
+	for (int k = 0; taken; k++) {
+		free(name);
+		if ((k ? asprintf(&name, "%s_%d", p->spec->event, k) : asprintf(&name, "%s", p->spec->event)) < 0)
+			return -ENOMEM;
+		taken = false;
+		for (size_t i = 0; i < s->nprogs && !taken; i++)
+			taken = s->progs[i] != p && !strcmp(s->progs[i]->event, name);
 	}
-	case PROBE_RAW_TP:
-		if (raw_tp_exists(pp->name)) {
-			pr_err("%s: program '%s' (%s): no raw tracepoint '%s' in this kernel",
-			       src, prog, p->sec, pp->name);
-			return -ENOENT;
-		}
-		return 0;
-	case PROBE_TP:
-		err = tracefs_has_event(pp->category, pp->name);
-		if (err) {
-			pr_err("%s: program '%s' (%s): no tracepoint %s:%s in this kernel "
-			       "(see %s)", src, prog, p->sec, pp->category, pp->name,
-			       "/sys/kernel/tracing/available_events");
-			return err;
-		}
-		return 0;
-	case PROBE_SPEC:
-		return check_spec(p);
-	}
+	free(p->event_name);
+	p->event_name = name;
+	p->event = name;
 	return 0;
 }
 
@@ -496,18 +454,17 @@ static int add_program(struct session *s, struct vt_object *o, struct bpf_progra
 	p->prog = prog;
 	p->sec = sec;
 	p->event = bpf_program__name(prog);
-	err = section_parse(sec, &p->pp, &col);
+	err = sec_plan(sec, &p->def, &p->res, &col);
 	if (err == -ENOENT) {
-		pr_err("%s: program '%s' is in section \"%s\", which vtrace cannot attach%s; "
+		pr_err("%s: program '%s' is in section \"%s\", which vtrace cannot attach; "
 		       "use kprobe/FUNC, kretprobe/FUNC, uprobe/PATH:FUNC, uretprobe/PATH:FUNC, "
-		       "raw_tp/NAME or tp/CATEGORY/NAME", o->src, p->event, sec,
-		       !strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6) ?
-		       " (fentry/fexit are not supported yet)" : "");
+		       "raw_tp/NAME, tp/CATEGORY/NAME, fentry/FUNC, fexit/FUNC or tp_btf/NAME",
+		       o->src, p->event, sec);
 		free(p);
 		return err;
 	}
 	if (err) {
-		pr_err("%s: program '%s': malformed section name", o->src, p->event);
+		pr_prog_err(err, o->src, p->event, NULL, "malformed section name");
 		pr_caret(sec, col, 1);
 		free(p);
 		return err;
@@ -515,13 +472,16 @@ static int add_program(struct session *s, struct vt_object *o, struct bpf_progra
 	p->id = s->nprogs;
 	np = realloc(s->progs, (s->nprogs + 1) * sizeof(*np));
 	if (!np) {
-		probe_point_free(&p->pp);
+		probe_resolved_free(&p->res);
 		free(p);
 		return -ENOMEM;
 	}
 	s->progs = np;
 	s->progs[s->nprogs++] = p;
-	return check_target(p);
+	err = stop_enter("resolving");
+	if (!err)
+		err = check_target(s, p);
+	return err || !p->spec || !p->spec->event_derived ? err : unique_event(s, p);
 }
 
 static int load_formats(struct vt_object *o)
@@ -539,7 +499,8 @@ static int load_formats(struct vt_object *o)
 	err = fmt_table_parse(&o->fmts, data, len, &bad, &col);
 	if (err == -EINVAL && bad) {
 		pr_err("%s: vtrace_printf format has an unsupported conversion (use "
-		       "%%d %%i %%u %%x %%X %%o %%c %%s %%p with h, hh, l, ll)", o->src);
+		       "%%d %%i %%u %%x %%X %%o %%c %%s %%p with h, hh, l, ll, and widths up to %d)",
+		       o->src, PRINTF_WIDTH_MAX);
 		pr_caret(bad, col, 1);
 	} else if (err) {
 		pr_err("%s: malformed %s section", o->src, VTRACE_FMT_SECTION);
@@ -652,12 +613,15 @@ static int create_maps(struct session *s)
 	if (s->lost_fd < 0)
 		return -errno;
 	if (s->filter) {
-		s->pids_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "vtrace_pids", 4, 1, PIDS_MAX, &none);
+		/* not preallocated: 65536 elements made up front took 100 ms of every start */
+		LIBBPF_OPTS(bpf_map_create_opts, lazy, .map_flags = BPF_F_NO_PREALLOC);
+
+		s->pids_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "vtrace_pids", 4, 1, PIDS_MAX, &lazy);
 		if (s->pids_fd < 0)
 			return -errno;
 	}
 	for (size_t i = 0; i < s->nprogs && s->entry.map_fd < 0; i++)
-		if (s->progs[i]->spec && entry_probes_needed(&s->progs[i]->res)) {
+		if (entry_probes_needed(&s->progs[i]->res)) {
 			s->entry.map_fd = entry_map_create();
 			if (s->entry.map_fd < 0)
 				return s->entry.map_fd;
@@ -667,7 +631,7 @@ static int create_maps(struct session *s)
 		__u32 value = 0;
 
 		for (size_t i = 0; i < s->nprogs; i++)
-			if (s->progs[i]->spec && spec_sample_max(s, s->progs[i]) > value)
+			if (spec_sample_max(s, s->progs[i]) > value)
 				value = spec_sample_max(s, s->progs[i]);
 		if (value) {
 			s->scratch_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "vtrace_scratch", 4,
@@ -676,12 +640,13 @@ static int create_maps(struct session *s)
 				return -errno;
 		}
 	}
-	/* the kernel is asked only when a uprobe spec reads user memory */
+	/* a uprobe spec's thread sample; the kernel is asked whether its user reads may sleep */
 	{
 		__u32 value = 0;
 
 		for (size_t i = 0; i < s->nprogs; i++)
-			if (reads_user(s->progs[i]) && spec_sample_max(s, s->progs[i]) > value)
+			if (s->progs[i]->spec && s->progs[i]->res.target == TARGET_USER &&
+			    spec_sample_max(s, s->progs[i]) > value)
 				value = spec_sample_max(s, s->progs[i]);
 		if (value) {
 			user_reads_setup(&s->ur, value);
@@ -712,6 +677,7 @@ static int reuse_map(struct bpf_object *obj, const char *name, enum bpf_map_type
 static int load_own(struct session *s)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "vtrace_own");
+	struct kernel_facts kf;
 	static const char *const progs[][2] = {
 		{ "vtrace_track_fork", "sched_process_fork" },
 		{ "vtrace_track_exit", "sched_process_exit" },
@@ -723,6 +689,10 @@ static int load_own(struct session *s)
 	if (!s->own)
 		return -errno;
 	err = reuse_map(s->own, "vtrace_pids", BPF_MAP_TYPE_HASH, s->pids_fd, "vtrace");
+	if (!err && (kernel_facts_get(&kf) || kernel_facts_apply_own(&kf, s->own))) {
+		pr_err("cannot start process-tree tracking: no struct task_struct in the kernel's BTF");
+		return -ENOENT;
+	}
 	if (!err)
 		err = bpf_object__load(s->own);
 	for (int i = 0; !err && i < 2; i++) {
@@ -748,7 +718,6 @@ int session_load(struct session *s, bool filter)
 		pr_err("cannot create BPF maps: %s", strerror(-err));
 		return err;
 	}
-	loading = s;
 	for (size_t i = 0; i < s->nobjs; i++) {
 		struct vt_object *o = s->objs[i];
 
@@ -771,7 +740,6 @@ int session_load(struct session *s, bool filter)
 	/* libbpf copied the code; the shifted BTF info was needed only by the load. */
 	for (size_t i = 0; i < s->nprogs; i++)
 		rewrite_free(&s->progs[i]->rw);
-	loading = NULL;
 	if (!err && filter)
 		err = load_own(s);
 	s->loaded = !err;
@@ -788,74 +756,13 @@ int session_track(struct session *s, pid_t pid)
 	return 0;
 }
 
-static struct bpf_link *attach_one(struct vt_program *p)
-{
-	struct probe_point *pp = &p->pp;
-	uint64_t addr, size, off;
-
-	switch (pp->kind) {
-	case PROBE_KPROBE:
-	case PROBE_KRETPROBE: {
-		LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = pp->offset,
-			    .retprobe = pp->kind == PROBE_KRETPROBE);
-
-		return bpf_program__attach_kprobe_opts(p->prog, pp->func, &ko);
-	}
-	case PROBE_UPROBE:
-	case PROBE_URETPROBE: {
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = pp->kind == PROBE_URETPROBE);
-
-		if (elf_func_offset(pp->binary, pp->func, &addr, &size, &off)) {
-			errno = ENOENT;
-			return NULL;
-		}
-		return bpf_program__attach_uprobe_opts(p->prog, -1, pp->binary,
-						       off + pp->offset, &uo);
-	}
-	case PROBE_RAW_TP:
-		return bpf_program__attach_raw_tracepoint(p->prog, pp->name);
-	case PROBE_TP:
-		return bpf_program__attach_tracepoint(p->prog, pp->category, pp->name);
-	default:
-		errno = EOPNOTSUPP;
-		return NULL;
-	}
-}
-
 /* The instance for the sample (high half), the fetch code's group (low half). */
 static uint64_t instance_cookie(const struct vt_program *p, size_t i)
 {
 	return (uint64_t)i << 32 | (p->group_of ? p->group_of[i] : 0);
 }
 
-/* Instance i of a spec program; the attach cookie tells the prologue which. */
-static struct bpf_link *attach_instance(struct vt_program *p, size_t i)
-{
-	const struct probe_instance *in = &p->res.insts[i];
-
-	switch (p->res.target) {
-	case TARGET_USER: {
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = p->res.ret,
-			    .bpf_cookie = instance_cookie(p, i));
-
-		return bpf_program__attach_uprobe_opts(p->prog, -1, p->res.binary, in->file_offset, &uo);
-	}
-	case TARGET_KERNEL: {
-		LIBBPF_OPTS(bpf_kprobe_opts, ko, .offset = in->func_offset, .retprobe = p->res.ret,
-			    .bpf_cookie = instance_cookie(p, i));
-
-		return bpf_program__attach_kprobe_opts(p->prog, in->func, &ko);
-	}
-	case TARGET_RAW_TP:
-		return bpf_program__attach_raw_tracepoint(p->prog, p->spec->func);
-	case TARGET_TP:
-		return bpf_program__attach_tracepoint(p->prog, p->spec->category, p->spec->func);
-	}
-	errno = EINVAL;
-	return NULL;
-}
-
-/* Every instance of a user spec on one link, each with its cookie. */
+/* Every instance of a spec on one uprobe or kprobe multi link, each with its cookie. */
 static int attach_multi(struct vt_program *p)
 {
 	size_t n = p->res.ninsts;
@@ -868,8 +775,10 @@ static int attach_multi(struct vt_program *p)
 			offsets[k] = p->res.insts[k].file_offset;
 			cookies[k] = instance_cookie(p, k);
 		}
-		fd = uprobe_multi_attach(bpf_program__fd(p->prog), p->res.binary, offsets, cookies,
-					 n, p->res.ret);
+		fd = p->res.target == TARGET_USER ?
+		     uprobe_multi_attach(bpf_program__fd(p->prog), p->res.binary, offsets, cookies,
+					 n, p->res.ret) :
+		     kprobe_multi_attach(bpf_program__fd(p->prog), &p->res, cookies);
 		if (fd >= 0)
 			p->multi_fd = fd;
 	}
@@ -882,25 +791,22 @@ int session_attach(struct session *s)
 {
 	for (size_t i = 0; i < s->nprogs; i++) {
 		struct vt_program *p = s->progs[i];
-		size_t n = p->spec ? p->res.ninsts : 1;
+		size_t n = p->res.ninsts;
 		char buf[512];
+		int err;
 
-		p->links = calloc(n, sizeof(*p->links));
+		p->links = calloc(n ? n : 1, sizeof(*p->links));
 		if (!p->links)
 			return -ENOMEM;
-		if (p->spec) {
-			/* the entries first: a call that starts after the probe is attached has them */
-			int err = entry_probes_attach(&s->entry, &p->res, s->filter ? s->pids_fd : -1);
-
-			if (err) {
-				pr_err("%s: cannot attach the entry probes program '%s' (%s) needs: %s",
-				       p->obj->src, bpf_program__name(p->prog), p->sec, strerror(-err));
-				return err;
-			}
+		/* the entries first: a call that starts after the probe is attached has them */
+		err = entry_probes_attach(&s->entry, &p->res, s->filter ? s->pids_fd : -1);
+		if (err) {
+			pr_err("%s: cannot attach the entry probes program '%s' (%s) needs: %s",
+			       p->obj->src, bpf_program__name(p->prog), p->sec, strerror(-err));
+			return err;
 		}
 		if (p->multi) {
-			int err = attach_multi(p);
-
+			err = attach_multi(p);
 			if (err) {
 				pr_err("%s: cannot attach program '%s' (%s) at its %zu places: %s",
 				       p->obj->src, bpf_program__name(p->prog), p->sec, n,
@@ -913,13 +819,11 @@ int session_attach(struct session *s)
 			struct bpf_link *l;
 
 			strbuf_reset(&libbpf_log);
-			l = p->spec ? attach_instance(p, k) : attach_one(p);
+			l = p->def->attach(p->prog, &p->res, k, instance_cookie(p, k));
 			if (!l) {
-				int err = -errno;
-
-				pr_err("%s: cannot attach program '%s' (%s)%s%s: %s", p->obj->src,
-				       bpf_program__name(p->prog), p->sec, p->spec ? " at " : "",
-				       p->spec ? p->res.insts[k].func : "",
+				err = -errno;
+				pr_err("%s: cannot attach program '%s' (%s) at %s: %s", p->obj->src,
+				       bpf_program__name(p->prog), p->sec, p->res.insts[k].func,
 				       libbpf_log.len ? libbpf_last_error(buf, sizeof(buf)) : strerror(-err));
 				return err ? err : -EINVAL;
 			}
@@ -946,6 +850,21 @@ unsigned long long session_lost(const struct session *s)
 	return sum;
 }
 
+void session_detach(struct session *s)
+{
+	for (size_t i = 0; i < s->nprogs; i++) {
+		struct vt_program *p = s->progs[i];
+
+		for (size_t k = 0; k < p->nlinks; k++) {
+			bpf_link__destroy(p->links[k]);
+			p->links[k] = NULL;
+		}
+		if (p->multi_fd >= 0)
+			close(p->multi_fd);
+		p->multi_fd = -1;
+	}
+}
+
 void session_close(struct session *s)
 {
 	for (size_t i = 0; i < s->nprogs; i++) {
@@ -957,7 +876,6 @@ void session_close(struct session *s)
 		if (p->multi_fd >= 0)
 			close(p->multi_fd);
 		rewrite_free(&p->rw);
-		probe_point_free(&p->pp);
 		if (p->spec) {
 			spec_free(p->spec);
 			free(p->spec);
@@ -995,7 +913,13 @@ void session_close(struct session *s)
 	if (s->scratch_fd >= 0)
 		close(s->scratch_fd);
 	user_reads_close(&s->ur);
-	session_init(s);
+	/* the objects that matched them are closed */
+	for (size_t i = 0; i < s->nhandlers; i++)
+		libbpf_unregister_prog_handler(s->handlers[i]);
+	free(s->handlers);
+	free(s->registry_file);
+	strbuf_release(&s->registry_links);
+	session_reset(s);
 }
 
 int check_privileges(void)

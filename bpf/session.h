@@ -7,14 +7,15 @@
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 
+#include "bpf/attach.h"
 #include "bpf/entry.h"
 #include "bpf/features.h"
 #include "bpf/prologue.h"
 #include "bpf/rewrite.h"
 #include "lib/printfmt.h"
+#include "lib/strbuf.h"
 #include "lib/value.h"
 #include "probe/fetch.h"
-#include "probe/section.h"
 #include "probe/spec.h"
 
 /*
@@ -31,21 +32,30 @@ struct vt_object {
 	struct fmt_table fmts;		/* moves to the decoder when reading starts */
 };
 
+struct session;
+
 struct vt_program {
 	struct vt_object *obj;
 	struct bpf_program *prog;
 	const char *sec;
 	const char *event;
-	struct probe_point pp;
+	/*
+	 * Where it attaches: the plan (one instance and no args for a kind's
+	 * own section, a spec's resolved places and fetches) and the row of
+	 * the plan's kind (bpf/attach.h).
+	 */
+	struct probe_resolved res;
+	const struct sec_def *def;
+	/* its code before loading: the spec wrapper's prologue, or the pid filter's */
+	int (*prepare)(const struct session *s, struct vt_program *p, struct bpf_prog_load_opts *opts);
 	__u32 id;			/* index in session.progs */
 	struct bpf_link **links;	/* one per instance */
 	size_t nlinks;
-	bool multi;			/* a spec's instances on one uprobe multi link */
+	bool multi;			/* a spec's instances on one uprobe or kprobe multi link */
 	int multi_fd;			/* that link; -1: none */
 	struct rewrite rw;
-	/* probe specs only */
+	/* probe specs only: the spec, and the sample its args make */
 	struct spec *spec;
-	struct probe_resolved res;
 	struct sample_layout layout;
 	uint32_t *group_of;		/* each instance's fetch code (bpf/prologue.h) */
 	char *event_name;
@@ -66,6 +76,10 @@ struct session {
 	struct user_reads ur;		/* sleepable reads of user memory */
 	bool loaded;
 	bool stacks;			/* record -g */
+	int *handlers;			/* libbpf's program handlers, this session their cookie */
+	size_t nhandlers;
+	char *registry_file;		/* what bpf/registry.c published for vtrace list */
+	struct strbuf registry_links;
 };
 
 void session_init(struct session *s);
@@ -77,6 +91,8 @@ int session_add_as(struct session *s, const char *file, const char *src);
 int session_load(struct session *s, bool filter);
 int session_track(struct session *s, pid_t pid);
 int session_attach(struct session *s);
+/* Destroys the user programs' links: nothing more is sent (the maps stay readable). */
+void session_detach(struct session *s);
 void session_close(struct session *s);
 
 /* Samples lost because the ring buffer was full, over all CPUs. */

@@ -18,8 +18,6 @@
 #include "bpf/stack_emit.h"
 #include "vtrace_sample.h"
 
-#define PT_REGS_SP 152
-
 unsigned stack_wanted(enum probe_target t)
 {
 	return t == TARGET_USER ? WRAP_STACK_USER : WRAP_STACK_USER | WRAP_STACK_KERNEL;
@@ -96,7 +94,7 @@ void emit_stack(struct insn_buf *b, const struct wrapper *w)
 	}
 	emit(b, ST_MEM(BPF_W, R_SCRATCH, blk + offsetof(struct vtrace_stack_block, regs_bytes),
 		       VTRACE_UREGS_SIZE));
-	emit(b, LDX_MEM(BPF_DW, BPF_REG_0, R_SCRATCH, uregs + PT_REGS_SP));
+	emit(b, LDX_MEM(BPF_DW, BPF_REG_0, R_SCRATCH, uregs + pt_regs_offset(DREG_RSP)));
 	emit(b, STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, FP_TMP));
 
 	/*

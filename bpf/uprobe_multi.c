@@ -19,6 +19,7 @@
 
 #include <bpf/bpf.h>
 
+#include "lib/env.h"
 #include "bpf/insn.h"
 #include "bpf/uprobe_multi.h"
 
@@ -95,9 +96,8 @@ static bool probe_kernel(void)
 bool uprobe_multi_supported(void)
 {
 	static int known = -1;
-	const char *off = getenv(VTRACE_NO_UPROBE_MULTI_ENV);
 
-	if (off && *off && strcmp(off, "0"))
+	if (env_switch_on(VTRACE_NO_UPROBE_MULTI_ENV))
 		return false;
 	if (known < 0)
 		known = probe_kernel();

@@ -258,19 +258,13 @@ static int by_spec(const void *a, const void *b)
 	return strcmp(((const struct event *)a)->spec, ((const struct event *)b)->spec);
 }
 
-/* Kernel functions are traceable (kprobe) only where the kernel has kprobes. */
-static bool have_kprobes(void)
-{
-	return !access("/sys/bus/event_source/devices/kprobe", F_OK);
-}
-
 static int list_events(const struct list_opts *o)
 {
 	struct event_list l = { 0 };
 	const char *dir;
 	char path[512], spec[512], *data, *line, *save = NULL;
 	struct btf *btf = btf__load_vmlinux_btf();
-	bool kprobes = have_kprobes();
+	bool kprobes = have_kprobes();	/* kernel functions are traceable where there are kprobes */
 	size_t hidden = 0;
 
 	if (!tracefs_dir(&dir)) {
@@ -337,6 +331,9 @@ int cmd_list(int argc, char **argv)
 	argv[0] = "vtrace list";
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 2;
+	/* without privileges the kernel shows no links: an empty table would lie */
+	if (!o.events && check_privileges())
+		return 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	return o.events ? list_events(&o) : list_attached(&o);
 }

@@ -121,7 +121,7 @@ static int dry_run(const char *text, const char *binary)
 	rc = spec_parse(text, &spec, &err);
 	if (rc) {
 		spec_error_print("spec", text, &err);
-		return 1;
+		return 2;	/* a usage error, as record says of it */
 	}
 	rc = probe_resolve(&spec, binary, &r, &err);
 	if (rc) {
@@ -143,8 +143,11 @@ static int dry_run(const char *text, const char *binary)
 		else if (r.target == TARGET_KERNEL)
 			printf("  %s+%llu%s", in->func, (unsigned long long)in->func_offset,
 			       in->inlined ? " inlined" : "");
+		else if (r.target == TARGET_FENTRY)
+			printf("  %s %s", r.ret ? "fexit" : "fentry", in->func);
 		else
-			printf("  %s %s", r.target == TARGET_TP ? "tracepoint" : "raw tracepoint", in->func);
+			printf("  %s %s", r.target == TARGET_TP ? "tracepoint" : r.target == TARGET_TP_BTF ?
+			       "BTF-typed tracepoint" : "raw tracepoint", in->func);
 		if (in->src_file)
 			printf(" %s:%d", in->src_file, in->src_line);
 		printf("\n");
@@ -223,6 +226,8 @@ int cmd_probe(int argc, char **argv)
 	switch (o.mode) {
 	case MODE_FUNCS:
 		rc = dwarf_list_funcs(&df, o.arg, &out);
+		if (rc)
+			pr_err("cannot list %s's functions: %s", o.binary, strerror(-rc));
 		break;
 	case MODE_LINES:
 		rc = dwarf_list_lines(&df, o.arg, &out);

@@ -31,6 +31,9 @@
 #include "cmd/builtin.h"
 #include "lib/error.h"
 #include "lib/output.h"
+#include "lib/outq.h"
+#include "lib/stop.h"
+#include "lib/trust.h"
 #include "probe/filter.h"
 
 /* An -e: a file, "-" or a spec, with the -x in effect where it was given. */
@@ -60,7 +63,7 @@ struct record_opts {
 };
 
 enum { OPT_DURATION = 0x100, OPT_BUFFER_SIZE, OPT_JSON, OPT_TEXT, OPT_FILTER, OPT_INTERVAL,
-       OPT_COUNT, OPT_SUM, OPT_MIN, OPT_MAX, OPT_AVG, OPT_HIST, OPT_LHIST };
+       OPT_COUNT, OPT_SUM, OPT_MIN, OPT_MAX, OPT_AVG, OPT_HIST, OPT_LHIST, OPT_BY };
 
 /* What vtrace script reads when given no -i, and what -w writes. */
 #define DEFAULT_DATA "vtrace.data"
@@ -70,14 +73,14 @@ static const struct argp_option options[] = {
 	  "or a probe spec (vtrace-spec(7)), recorded at every hit with all its args; or -, "
 	  "a program in C on standard input; repeatable", 0 },
 	{ "filter", OPT_FILTER, "EXPR", 0, "Record only the hits of the preceding -e (a spec, or a file "
-	  "of spec programs) whose args make EXPR true: ARG == != < <= > >= NUMBER or \"STRING\", "
-	  "&&, ||, !, ( ) (vtrace-record(1))", 0 },
+	  "of spec programs) whose args make EXPR true: ARG == != < <= > >= NUMBER, \"STRING\" or ARG; "
+	  "ARG & MASK; ARG ~ \"GLOB\"; &&, ||, !, ( ) (vtrace-record(1))", 0 },
 	{ "exec", 'x', "BIN", 0, "exec=BIN for the specs that follow (those naming no exec=, module= "
 	  "or tracepoint)", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process (and the processes it starts)", 0 },
 	{ "all-cpus", 'a', NULL, 0, "Trace the whole system (with a COMMAND: while it runs)", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
-	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 16M)", 0 },
+	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 8M)", 0 },
 	{ "output", 'o', "FILE", 0, "Write samples to FILE, not standard output: a data file (print it "
 	  "with vtrace script), or text with --text or -F, or JSON with --json; an old FILE is kept as FILE.old", 0 },
 	{ "write", 'w', NULL, 0, "Write the data file " DEFAULT_DATA " (-o " DEFAULT_DATA ", what vtrace script reads)", 0 },
@@ -92,6 +95,8 @@ static const struct argp_option options[] = {
 	{ "min", OPT_MIN, "ARG", OPTION_HIDDEN, NULL, 0 },
 	{ "max", OPT_MAX, "ARG", OPTION_HIDDEN, NULL, 0 },
 	{ "avg", OPT_AVG, "ARG", OPTION_HIDDEN, NULL, 0 },
+	{ "by", OPT_BY, "ARG", 0, "Key the aggregation before it by ARG (@name[ARG]), as bpftrace's @[ARG]; or by "
+	  "pid, tid, cpu, comm of the hit", 0 },
 	{ "interval", OPT_INTERVAL, "SECS", 0, "Print the aggregations (vtrace.h's VTRACE_COUNT() ...) every SECS seconds too, not only at exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Say more (twice: libbpf's debug output too)", 0 },
 	{ 0 }
@@ -103,7 +108,7 @@ static const char doc[] =
 	"with -p, that process; with -a (or neither), the whole system until Ctrl-C or --duration.\n\n"
 	"Sections vtrace attaches: kprobe/FUNC[+OFF], kretprobe/FUNC, uprobe/PATH:FUNC[+OFF], "
 	"uretprobe/PATH:FUNC, raw_tp/NAME, tp/CATEGORY/NAME, and probe specs "
-	"(\"exec=PATH;EVENT=FUNC+OFF ARG...\", see vtrace-spec(7)): their args are fetched and "
+	"(\"exec=PATH;[EVENT=]FUNC+OFF ARG..., EVENT= defaulting to FUNC\", see vtrace-spec(7)): their args are fetched and "
 	"the function is called as perf did (r2 = error flag, r3..r5 = args; nonzero records "
 	"the event with all args).  Programs also send samples with vtrace_printf() and "
 	"vtrace_emit() from <vtrace.h>.\n\n"
@@ -163,12 +168,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "two --filter for one -e; join them with &&");
 		o->events[o->nevents - 1].filter = arg;
 		break;
-	case 'p':
+	case 'p': {
+		long v;
+
+		/* parsed as a long, then range-checked: 4294967296+N must not wrap to N */
 		errno = 0;
-		o->pid = strtol(arg, &end, 10);
-		if (errno || *end || o->pid <= 0)
+		v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v <= 0 || v > INT_MAX)
 			argp_error(state, "-p takes a process id, not '%s'", arg);
+		o->pid = v;
 		break;
+	}
 	case 'a':
 		o->all = true;
 		break;
@@ -214,6 +224,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "one aggregation per -e; give the spec again for another");
 		if (agg_opt_parse(kind, arg, &o->events[o->nevents - 1].agg, why, sizeof(why)))
 			argp_error(state, "%s", why);
+		break;
+	}
+	case OPT_BY: {
+		char why[256];
+
+		if (!o->nevents || agg_opt_by(&o->events[o->nevents - 1].agg, arg, why, sizeof(why)))
+			argp_error(state, "%s", o->nevents ? why : "--by keys the aggregation of an -e SPEC");
 		break;
 	}
 	case OPT_INTERVAL:
@@ -316,10 +333,6 @@ static int find_executable(const char *name, char *out, size_t size)
 	return -ENOENT;
 }
 
-/* The signals vtrace reads through its signalfd, and how it found them. */
-static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
-static struct sigaction inherited[4];
-
 struct child {
 	pid_t pid;
 	int go_fd;	/* write a byte: exec; close: give up */
@@ -327,7 +340,7 @@ struct child {
 };
 
 /* Forks the command, stopped before exec until child_release(). */
-static int child_start(struct child *c, char **argv, const sigset_t *mask)
+static int child_start(struct child *c, char **argv)
 {
 	int go[2], errp[2];
 
@@ -339,9 +352,7 @@ static int child_start(struct child *c, char **argv, const sigset_t *mask)
 	if (!c->pid) {
 		char byte;
 
-		for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
-			sigaction(handled[i], &inherited[i], NULL);
-		sigprocmask(SIG_SETMASK, mask, NULL);
+		stop_child_reset();
 		close(go[1]);
 		close(errp[0]);
 		if (read(go[0], &byte, 1) != 1)
@@ -438,12 +449,36 @@ struct interval {
 /* Text or JSON to a terminal or a pipe: flushed after each read of the ring buffer. */
 static bool flush_batches;
 
-static void consume(struct reader *r)
+/* One batch of samples; 1 when more are waiting (-EAGAIN). */
+static int consume(struct reader *r)
 {
-	reader_consume(r);
-	if (flush_batches)
+	int rc = reader_consume(r);
+
+	if (r->o.q) {
+		if (outq_flush(r->o.q) < 0 && r->o.q->err)
+			stop_note(SIGPIPE);	/* the reader went away: the run ends */
+	} else if (flush_batches) {
 		fflush(r->o.out);
+	}
+	return rc == -EAGAIN;
 }
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* How long the end may take: the command's SIGTERM grace, the last samples, the output. */
+#define TERM_GRACE_MS 1000
+/* Samples per read of the ring buffer between looks at the signals. */
+#define READ_BATCH 4096
+/* What a slow reader of standard output may leave queued. */
+#define OUTQ_LIMIT (4u << 20)
+#define DRAIN_MS 600
+#define OUTPUT_MS 300
 
 /*
  * Reads samples until the command exits, the -p process exits, a signal or
@@ -451,14 +486,14 @@ static void consume(struct reader *r)
  * is no command.
  */
 static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double duration,
-		    const sigset_t *sigs, struct interval *iv)
+		    struct interval *iv)
 {
 	int ep, sfd, tfd = -1, pfd = -1, ufd = -1, ifd = -1, status = -1;
 	unsigned long long published = 0;
 	bool done = false;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	sfd = signalfd(-1, sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = signalfd(-1, stop_sigset(), SFD_CLOEXEC | SFD_NONBLOCK);
 	if (ep < 0 || sfd < 0 || epoll_add(ep, reader_fd(r), EV_RING) ||
 	    epoll_add(ep, sfd, EV_SIGNAL))
 		return -errno;
@@ -494,9 +529,17 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 			epoll_add(ep, ufd, EV_PUBLISH);
 	}
 
+	if (stop_pending())
+		done = true;	/* a signal while the command was being started */
 	while (!done) {
 		struct epoll_event evs[6];
-		int n = epoll_wait(ep, evs, 6, -1);
+		/* output waiting for a slow reader: tried again soon */
+		int n = epoll_wait(ep, evs, 6, r->o.q && outq_pending(r->o.q) ? 20 : -1);
+
+		if (r->o.q && outq_pending(r->o.q))
+			consume(r);
+		if (stop_pending())
+			done = true;
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -541,8 +584,10 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 
 				/* An interrupt stops recording (the command then gets SIGTERM, as perf does). */
 				while (read(sfd, &si, sizeof(si)) == sizeof(si))
-					if (si.ssi_signo != SIGCHLD)
+					if (si.ssi_signo != SIGCHLD) {
+						stop_note(si.ssi_signo);
 						done = true;
+					}
 				if (c && c->pid > 0) {
 					int st;
 
@@ -557,17 +602,37 @@ static int run_loop(struct reader *r, struct child *c, pid_t watch_pid, double d
 			}
 		}
 	}
-	/* What the programs sent before the end is still in the buffer. */
-	consume(r);
-	if (c && c->pid > 0) {
-		int st, tries = 0;
-
-		/* SIGTERM, then SIGKILL if it is still there 5 seconds later */
+	/*
+	 * The end, bounded: nothing more is sent (the links go), the command
+	 * gets SIGTERM, what the programs sent before is read, and the command
+	 * gets SIGKILL if it is still there a second later.
+	 */
+	stop_enter("writing");
+	session_detach(r->s);
+	if (c && c->pid > 0)
 		kill(c->pid, SIGTERM);
+	{
+		struct timespec t0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (consume(r) && ms_since(&t0) < DRAIN_MS)
+			;
+		if (ms_since(&t0) >= DRAIN_MS)
+			pr_warn("stopped reading the ring buffer after %d ms: what was left in it is "
+				"not printed", DRAIN_MS);
+	}
+	if (c && c->pid > 0) {
+		struct timespec t0;
+		int st;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		while (waitpid(c->pid, &st, WNOHANG) == 0) {
-			if (++tries == 50)
+			if (ms_since(&t0) >= TERM_GRACE_MS) {
 				kill(c->pid, SIGKILL);
-			usleep(100000);
+				waitpid(c->pid, &st, 0);
+				break;
+			}
+			usleep(20000);
 		}
 		status = exit_status(st);
 		c->pid = 0;
@@ -621,19 +686,19 @@ static void describe(char *buf, size_t size, int argc, char **argv)
 int cmd_record(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[--] [COMMAND [ARGS...]]", doc, common_children, NULL, NULL };
-	struct record_opts o = { .buffer_size = 16 << 20 };
+	struct record_opts o = { .buffer_size = 8 << 20 };
 	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
 	char exe[PATH_MAX];
 	struct session s;
 	struct reader r = { 0 };
 	struct map_set maps = { 0 };
 	struct interval iv = { 0 };
-	sigset_t sigs, oldmask;
-	unsigned long long lost, samples, malformed;
-	size_t i;
+	unsigned long long lost, samples, malformed, unwritten = 0;
+	const char *why = "";
+	struct outq q = { .fd = -1 };
 	char meta[8192];
-	FILE *out = stdout;
-	bool datafile;
+	FILE *out = stdout, *pout = stdout;
+	bool datafile, streamed = false;
 	int err, status = 0;
 
 	argv[0] = "vtrace record";
@@ -643,8 +708,10 @@ int cmd_record(int argc, char **argv)
 		free_events(&o);
 		return 2;
 	}
-	if (check_privileges())
+	if (check_privileges()) {
+		free_events(&o);
 		return 1;
+	}
 	if (o.cmd && (err = find_executable(o.cmd[0], exe, sizeof(exe)))) {
 		pr_err("cannot execute '%s': %s", o.cmd[0], strerror(-err));
 		free_events(&o);
@@ -657,18 +724,8 @@ int cmd_record(int argc, char **argv)
 	}
 
 	describe(meta, sizeof(meta), argc, argv);
-	sigemptyset(&sigs);
-	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++) {
-		sigaddset(&sigs, handled[i]);
-		/*
-		 * A background job of a shell starts with SIGINT ignored, and an
-		 * ignored signal never reaches the signalfd: vtrace must see it
-		 * (the command gets its inherited disposition back).
-		 */
-		sigaction(handled[i], NULL, &inherited[i]);
-		signal(handled[i], SIG_DFL);
-	}
-	sigprocmask(SIG_BLOCK, &sigs, &oldmask);
+	/* from here every signal ends vtrace through one path, at any stage */
+	stop_init();
 
 	session_init(&s);
 	s.rb_size = o.buffer_size;
@@ -676,8 +733,10 @@ int cmd_record(int argc, char **argv)
 	for (int i = 0; i < o.nevents; i++) {
 		size_t first = s.nprogs;
 
-		err = o.events[i].agg.kind ? session_add_agg(&s, o.events[i].spec, &o.events[i].agg) :
-		      session_add_event(&s, o.events[i].arg, o.events[i].spec);
+		err = stop_enter("compiling");
+		if (!err)
+			err = o.events[i].agg.kind ? session_add_agg(&s, o.events[i].spec, &o.events[i].agg) :
+			      session_add_event(&s, o.events[i].arg, o.events[i].spec);
 		if (!err && o.events[i].filter)
 			err = session_filter(&s, first, o.events[i].filter);
 		if (err)
@@ -685,20 +744,26 @@ int cmd_record(int argc, char **argv)
 	}
 	warn_duplicate_events(&s);
 	if (o.cmd) {
-		err = child_start(&child, o.cmd, &oldmask);
+		err = child_start(&child, o.cmd);
 		if (err) {
 			pr_err("cannot start '%s': %s", o.cmd[0], strerror(-err));
 			goto out;
 		}
 	}
 	/* -a with a command: everything, for as long as the command runs */
-	err = session_load(&s, (o.cmd && !o.all) || o.pid);
+	err = stop_enter("loading");
+	if (!err)
+		err = session_load(&s, (o.cmd && !o.all) || o.pid);
 	if (!err && ((o.cmd && !o.all) || o.pid))
 		err = session_track(&s, o.cmd ? child.pid : o.pid);
+	if (!err)
+		err = stop_enter("attaching");
 	if (!err)
 		err = session_attach(&s);
 	/* -o FILE: a data file, unless text or JSON is asked for */
 	datafile = o.output && !o.json && !o.text && !o.fields;
+	if (!err && o.output && (err = trust_output_path(o.output)))
+		goto out;
 	if (!err && o.output) {
 		err = datafile ? output_keep_old(o.output) : output_open(o.output, &out);
 		if (err) {
@@ -706,10 +771,20 @@ int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
+	pout = out;
 	flush_batches = !datafile && output_is_stream(out);
+	/* a pipe, a terminal: through a bounded queue, never blocking on the reader */
+	if (!err && flush_batches) {
+		fflush(out);
+		if (outq_open(&q, fileno(out), OUTQ_LIMIT))
+			pr_debug("output not queued: %s", strerror(errno));
+		else
+			pout = outq_file(&q);
+	}
 	if (!err) {
-		struct reader_opts ro = { .out = out, .path = datafile ? o.output : NULL, .json = o.json,
-					  .fields = o.fields, .meta = meta };
+		struct reader_opts ro = { .out = pout, .path = datafile ? o.output : NULL, .json = o.json,
+					  .fields = o.fields, .meta = meta, .q = q.file ? &q : NULL,
+					  .batch = READ_BATCH };
 
 		err = reader_open(&r, &s, &ro);
 		if (err && o.output)
@@ -726,7 +801,12 @@ int cmd_record(int argc, char **argv)
 	pr_debug("%zu program(s) attached", s.nprogs);
 
 	if (o.cmd) {
-		err = child_release(&child);
+		/* a signal while attaching: the command is never started */
+		err = stop_enter("starting the command");
+		if (!err)
+			err = child_release(&child);
+		if (err == -EINTR)
+			goto out;
 		if (err) {
 			pr_err("cannot execute '%s': %s", o.cmd[0], strerror(-err));
 			waitpid(child.pid, NULL, 0);
@@ -735,8 +815,10 @@ int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
+	stop_stage("streaming");
+	streamed = true;
 	iv = (struct interval){ o.interval, &maps, o.json, 0 };
-	status = run_loop(&r, o.cmd ? &child : NULL, o.pid, o.duration, &sigs, &iv);
+	status = run_loop(&r, o.cmd ? &child : NULL, o.pid, o.duration, &iv);
 	if (status < -1) {
 		pr_err("cannot wait for samples: %s", strerror(-status));
 		status = 1;
@@ -746,13 +828,30 @@ int cmd_record(int argc, char **argv)
 	lost = session_lost(&s);
 	samples = r.samples;
 	malformed = r.malformed;
+	/* a data file keeps the maps too, for vtrace script */
+	if (datafile && map_set_save(&maps, &r.df))
+		pr_warn("%s: cannot keep some of the programs' maps in it", o.output);
 	err = reader_close(&r, lost);
 	/* the aggregations and maps after the samples, where they went (stdout for a data file) */
-	if (map_set_print(&maps, out, o.json, 0))
+	if (map_set_print(&maps, pout, o.json, 0))
 		pr_warn("cannot read some of the programs' maps");
 	if (map_set_dropped(&maps))
 		pr_warn("%llu aggregation updates were dropped: a map was full (raise "
 			"VTRACE_AGG_ENTRIES)", map_set_dropped(&maps));
+	if (q.file) {
+		/* what a slow reader takes within the time left; the rest is counted */
+		if (outq_drain(&q, OUTPUT_MS) == -EAGAIN)
+			pr_debug("standard output: %zu bytes not written", outq_pending(&q));
+		unwritten = outq_lost(&q);
+		if (q.err == -EPIPE)
+			why = "; not written: the output was closed";
+		else if (unwritten)
+			why = "; not written: the output was not read fast enough";
+		if (q.err && q.err != -EPIPE && !err)
+			err = q.err;
+		outq_close(&q);
+		pout = out;
+	}
 	if (fflush(out) && !err)
 		err = -errno;
 	if (out != stdout) {
@@ -764,24 +863,31 @@ int cmd_record(int argc, char **argv)
 		pr_err("%s: cannot write: %s", o.output ? o.output : "standard output", strerror(-err));
 		status = status ? status : 1;
 	}
-	if (!quiet || lost)
-		fprintf(stderr, "[ vtrace: %llu samples%s%s, %llu lost%s ]\n", samples,
-			o.output ? " written to " : "", o.output ? o.output : "", lost,
-			lost ? "; the ring buffer was full: raise --buffer-size" : "");
+	if (!quiet || lost || unwritten)
+		fprintf(stderr, "[ vtrace: %llu samples%s%s, %llu lost%s%s ]\n", samples,
+			o.output ? " written to " : "", o.output ? o.output : "", lost + unwritten,
+			lost ? "; the ring buffer was full: raise --buffer-size" : "", unwritten ? why : "");
 	if (malformed)
 		pr_warn("%llu malformed samples were dropped", malformed);
 out:
-	registry_remove();
+	if (!streamed && stop_pending()) {
+		/* stopped before any sample was read: said once, the command never ran */
+		pr_err("interrupted by SIG%s while %s%s", sigabbrev_np(stop_pending()),
+		       stop_stage_name(), o.cmd ? "; the command was not started" : "");
+		status = 128 + stop_pending();
+		err = 0;
+	}
+	registry_remove(&s);
 	map_set_close(&maps);
 	child_abort(&child);
-	if (r.rb)
+	if (r.rb || r.per_probe)	/* a reader_open() that failed halfway too */
 		reader_close(&r, 0);
+	if (q.file)
+		outq_close(&q);
 	if (out != stdout)
 		fclose(out);
 	session_close(&s);
-	sigprocmask(SIG_SETMASK, &oldmask, NULL);
-	for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
-		sigaction(handled[i], &inherited[i], NULL);
+	stop_restore();
 	free_events(&o);
 	if (err)
 		return status ? status : 1;

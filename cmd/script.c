@@ -160,6 +160,43 @@ static int add_maps(void *ctx, uint32_t pid, const char *text, size_t len)
 	return stack_syms_add_maps(p->syms, pid, text, len);
 }
 
+/* The maps record printed at exit, printed as it printed them (not under --folded). */
+static int print_agg(void *ctx, struct agg *a)
+{
+	struct printer *p = ctx;
+
+	if (p->o->folded)
+		return 0;
+	strbuf_reset(&p->line);
+	if (p->o->json) {
+		agg_print_json(a, &p->line, 0);
+		strbuf_addch(&p->line, '\n');
+	} else {
+		agg_print(a, &p->line);
+	}
+	if (p->line.len)
+		fwrite(p->line.buf, 1, p->line.len, stdout);
+	return 0;
+}
+
+static int print_umap(void *ctx, struct umap *m)
+{
+	struct printer *p = ctx;
+
+	if (p->o->folded)
+		return 0;
+	strbuf_reset(&p->line);
+	if (p->o->json) {
+		umap_print_json(m, &p->line);
+		strbuf_addch(&p->line, '\n');
+	} else {
+		umap_print(m, &p->line);
+	}
+	if (p->line.len)
+		fwrite(p->line.buf, 1, p->line.len, stdout);
+	return 0;
+}
+
 /* --header: the file's META lines as comments, before the samples. */
 static void print_meta(void *ctx, const char *text)
 {
@@ -171,7 +208,9 @@ static void print_meta(void *ctx, const char *text)
 	while (*line) {
 		const char *nl = strchrnul(line, '\n');
 
-		printf("# %.*s\n", (int)(nl - line), line);
+		strbuf_reset(&p->line);
+		strbuf_add_escaped(&p->line, line, nl - line, 0);
+		printf("# %s\n", p->line.buf ? p->line.buf : "");
 		line = *nl ? nl + 1 : nl;
 	}
 }
@@ -181,9 +220,10 @@ int cmd_script(int argc, char **argv)
 	static const struct argp argp = { options, parse_opt, NULL, doc, common_children, NULL, NULL };
 	struct script_opts o = { .input = "vtrace.data", .fields = FIELD_DEFAULT };
 	struct printer p = { .o = &o };
-	struct datafile_callbacks cb = { print_sample, print_lost, print_meta, &p, add_maps };
+	struct datafile_callbacks cb = { print_sample, print_lost, print_meta, &p, add_maps,
+					 print_agg, print_umap };
 	struct decoder d;
-	char err[512], *meta = NULL;
+	char *meta = NULL;
 	int rc;
 
 	argv[0] = "vtrace script";
@@ -197,7 +237,7 @@ int cmd_script(int argc, char **argv)
 	if (!p.syms)
 		return 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	rc = datafile_read(o.input, &d, &cb, &meta, err, sizeof(err));
+	rc = datafile_read(o.input, &d, &cb, &meta);
 	if (o.folded) {
 		folded_print(&p.folded, stdout);
 		if (p.unstacked)
@@ -206,8 +246,6 @@ int cmd_script(int argc, char **argv)
 	if (o.header && !p.probes_done)
 		print_probes(&p, &d);
 	fflush(stdout);
-	if (rc)
-		pr_err("%s", err);
 	free(meta);
 	decoder_free(&d);
 	strbuf_release(&p.line);

@@ -46,3 +46,10 @@ int odd(struct pt_regs *ctx, int err, long id, long quantity)
 }
 char _license[] SEC("license") = "GPL";
 PROG
+
+# No EVENT=: the event is named after the function (process_order)
+run vtrace record -x examples/target -e 'process_order o->id quantity' -- examples/target 3
+
+# Two args compared, a bit tested, a glob on a string (perf's &, ~)
+# keeps ev: customer[:1] in "ab" and amount < id and not (amount & 8)
+run vtrace record -x examples/target -e 'ev=process_order o->id o->amount o->customer:string quantity' --filter 'customer ~ "[ab]*" && amount < id && !(amount & 8)' -- examples/target 8

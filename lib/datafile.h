@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "lib/decode.h"
+#include "lib/mapprint.h"
 
 /*
  * vtrace's data file (vtrace-data(5)): the magic "VTRACEDF", a u32 format
@@ -15,7 +16,7 @@
  * on any machine.  All integers are little endian.
  */
 #define DATAFILE_MAGIC "VTRACEDF"
-#define DATAFILE_VERSION 1
+#define DATAFILE_VERSION 2	/* 2: AGG and UMAP records */
 
 enum datafile_record {
 	REC_META = 1,		/* "key=value\n" lines: host, kernel, command, time */
@@ -30,6 +31,12 @@ enum datafile_record {
 	REC_END = 8,		/* u64 samples written: the file is complete */
 	REC_MAPS = 9,		/* u32 pid, then a process's mappings as text (record -g):
 				   /proc/PID/maps lines of its files, "# build-id HEX PATH" lines */
+	REC_AGG = 10,		/* an aggregation at exit: str name, u32 kind, u32 flags,
+				   u64 min, max, step, u32 key_size, type key, u64 nrows,
+				   rows of key_size bytes, u64 slot, u64 count, u64 value */
+	REC_UMAP = 11,		/* any other map at exit: str name, str type, u32 ncpus,
+				   u32 key_size, u32 value_size, type key, type value,
+				   u64 nrows, rows of key_size bytes and the values' bytes */
 };
 
 struct datafile_writer {
@@ -47,6 +54,9 @@ int datafile_sample(struct datafile_writer *w, const void *data, size_t size);
 int datafile_lost(struct datafile_writer *w, uint64_t lost);
 /* A process's mappings, before the first of its samples with a stack. */
 int datafile_maps(struct datafile_writer *w, uint32_t pid, const char *text, size_t len);
+/* The programs' maps as they were at the end (bpf/maps.c), before datafile_close(). */
+int datafile_agg(struct datafile_writer *w, const struct agg *a);
+int datafile_umap(struct datafile_writer *w, const struct umap *m);
 /* Writes the end record and closes; 0 or -errno (the first error seen). */
 int datafile_close(struct datafile_writer *w);
 
@@ -57,15 +67,26 @@ struct datafile_callbacks {
 	void *ctx;
 	/* a MAPS record (may be NULL): text is not NUL-terminated */
 	int (*maps)(void *ctx, uint32_t pid, const char *text, size_t len);
+	/* an AGG or UMAP record (may be NULL): freed after the call */
+	int (*agg)(void *ctx, struct agg *a);
+	int (*umap)(void *ctx, struct umap *m);
 };
 
 /*
  * Reads path into d and calls back for each sample, in order.  On a
  * damaged file, everything before the damage has been called back and
- * err names the offset; -EPROTO for a newer format, -EBADMSG for damage.
+ * one message names the offset (printed here, where it is known);
+ * -EPROTO for a newer format, -EBADMSG for damage, else -errno.
  * *meta (malloc'd) gets the META text.
  */
 int datafile_read(const char *path, struct decoder *d, const struct datafile_callbacks *cb,
-		  char **meta, char *err, size_t errlen);
+		  char **meta);
+/*
+ * The same for a file's len bytes at data, named name in messages
+ * (lib/datafile_read.c: every count, size, index and width in them is
+ * checked against its record and one budget for what the reader keeps).
+ */
+int datafile_parse(const char *name, const char *data, size_t len, struct decoder *d,
+		   const struct datafile_callbacks *cb, char **meta);
 
 #endif

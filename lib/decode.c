@@ -75,7 +75,8 @@ const struct value_type *decode_type(struct decoder *d, uint32_t obj, uint32_t i
 
 static struct decode_probe *probe_of(struct decoder *d, const struct vtrace_sample *h, size_t size)
 {
-	if (size < sizeof(*h) || h->probe_id >= d->nprobes)
+	/* a sample before its probe's record (a hole in the table) has no probe */
+	if (size < sizeof(*h) || h->probe_id >= d->nprobes || !d->probes[h->probe_id].event)
 		return NULL;
 	return &d->probes[h->probe_id];
 }
@@ -90,8 +91,8 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 	uint16_t type;
 	int32_t pid = h->tid;
 
-	if (!p->nargs || p->args[0].off + p->args[0].size > size || p->args[0].size > sizeof(buf) ||
-	    p->args[0].size < 8)
+	if (!p->nargs || (uint64_t)p->args[0].off + p->args[0].size > size ||
+	    p->args[0].size > sizeof(buf) || p->args[0].size < 8 || p->tp_id < 0)
 		return -EINVAL;
 	if (!p->tep) {
 		struct tep_handle *tep = tep_alloc();
@@ -99,7 +100,13 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 
 		if (!tep || tep_parse_format(tep, &ev, p->tp_format, strlen(p->tp_format), p->tp_system) ||
 		    !ev) {
+			/*
+			 * Once: a format libtraceevent cannot parse (a damaged file's)
+			 * is not parsed again for every sample (libtraceevent 1.7
+			 * leaks a token or two on some malformed formats).
+			 */
 			tep_free(tep);
+			p->tp_id = -1;
 			return -EINVAL;
 		}
 		p->tep = tep;
@@ -172,7 +179,8 @@ static int spec_args(struct decoder *d, const struct decode_probe *p, struct str
 		}
 		if (i)
 			strbuf_addch(sb, ' ');
-		strbuf_addf(sb, "%s=", a->name);
+		strbuf_addstr(sb, a->name);
+		strbuf_addch(sb, '=');
 		if (gone)
 			strbuf_addstr(sb, "(unavailable)");
 		else if (fault)
@@ -378,8 +386,15 @@ int decode_json(struct decoder *d, struct strbuf *sb, const void *data, size_t s
 		return -EINVAL;
 	strbuf_addstr(sb, "{\"type\":\"sample\",\"comm\":");
 	strbuf_add_json_string(sb, h->comm, sizeof(h->comm));
-	strbuf_addf(sb, ",\"pid\":%u,\"tid\":%u,\"cpu\":%u,\"time_ns\":%llu,\"event\":", h->pid, h->tid,
-		    h->cpu, (unsigned long long)h->time_ns);
+	strbuf_addstr(sb, ",\"pid\":");
+	strbuf_add_uint(sb, h->pid, 0, ' ');
+	strbuf_addstr(sb, ",\"tid\":");
+	strbuf_add_uint(sb, h->tid, 0, ' ');
+	strbuf_addstr(sb, ",\"cpu\":");
+	strbuf_add_uint(sb, h->cpu, 0, ' ');
+	strbuf_addstr(sb, ",\"time_ns\":");
+	strbuf_add_uint(sb, h->time_ns, 0, ' ');
+	strbuf_addstr(sb, ",\"event\":");
 	strbuf_add_json_string(sb, p->event, (size_t)-1);
 	strbuf_addstr(sb, ",\"args\":{");
 	rc = payload(d, p, sb, data, split, true);

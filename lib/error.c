@@ -26,6 +26,24 @@ void pr_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *prog_where(char *buf, size_t size, const char *file, const char *prog, const char *spec)
+{
+	snprintf(buf, size, spec ? "%s: program '%s' (%s)" : "%s: program '%s'", file, prog, spec);
+	return buf;
+}
+
+int pr_prog_err(int err, const char *file, const char *prog, const char *spec, const char *fmt, ...)
+{
+	char where[PROG_WHERE_MAX], msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("%s: %s", prog_where(where, sizeof(where), file, prog, spec), msg);
+	return err;
+}
+
 void pr_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/fs.h"
+#include "lib/trust.h"
 
 int mkdir_p(const char *path, int mode)
 {
@@ -82,7 +83,9 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* a file planted at the temporary name is neither followed nor reused */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	while (len) {
@@ -125,7 +128,21 @@ int cache_root(char *out, size_t size)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
+	struct stat st;
 	int n;
+
+	/*
+	 * root keeps a cache of its own: under sudo -E, $HOME and
+	 * $XDG_CACHE_HOME are the user's, whose files root would then load.
+	 */
+	if (!geteuid()) {
+		struct passwd *pw = getpwuid(0);
+
+		if (xdg && *xdg && !stat(xdg, &st) && st.st_uid)
+			xdg = NULL;
+		if (home && *home && !stat(home, &st) && st.st_uid)
+			home = pw ? pw->pw_dir : "/root";
+	}
 
 	if (xdg && *xdg) {
 		n = snprintf(out, size, "%s/vtrace", xdg);
@@ -149,5 +166,5 @@ int cache_subdir(const char *sub, char *out, size_t size)
 		return err;
 	if (snprintf(out, size, "%s/%s", root, sub) >= (int)size)
 		return -ENAMETOOLONG;
-	return mkdir_p(out, 0755);
+	return trust_mkdir(out, "the cache directory");
 }

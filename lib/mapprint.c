@@ -49,7 +49,7 @@ static int cmp_typed(const struct value_type *t, const unsigned char *a, const u
 			uint32_t off = f->bit_offset / 8;
 			int c;
 
-			if (f->bit_size || !f->type || off + f->type->size > size)
+			if (f->bit_size || !f->type || (uint64_t)off + f->type->size > size)
 				break;
 			c = cmp_typed(f->type, a + off, b + off, size - off);
 			if (c)
@@ -101,7 +101,11 @@ static void add_key_text(struct strbuf *sb, const struct value_type *t, const un
 
 				if (i)
 					strbuf_addstr(sb, ", ");
-				add_key_text(sb, t->fields[i].type, p + off, size - off);
+				/* a hostile data file's member may lie past the key */
+				if (off > size)
+					strbuf_addstr(sb, "(truncated)");
+				else
+					add_key_text(sb, t->fields[i].type, p + off, size - off);
 			}
 			return;
 		}

@@ -19,9 +19,21 @@ void output_header(struct strbuf *sb, const struct vtrace_sample *h, const char 
 	for (char *p = comm; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	strbuf_addf(sb, "%16s %6u [%03u] %5llu.%06llu: %s: ", comm, h->tid, h->cpu,
-		    (unsigned long long)(h->time_ns / 1000000000ULL),
-		    (unsigned long long)(h->time_ns % 1000000000ULL / 1000), event);
+	/* "%16s %6u [%03u] %5llu.%06llu: %s: ", without printf: it is every line's cost */
+	for (size_t n = c.len; n < 16; n++)
+		strbuf_addch(sb, ' ');
+	strbuf_add(sb, comm, c.len);
+	strbuf_addch(sb, ' ');
+	strbuf_add_uint(sb, h->tid, 6, ' ');
+	strbuf_addstr(sb, " [");
+	strbuf_add_uint(sb, h->cpu, 3, '0');
+	strbuf_addstr(sb, "] ");
+	strbuf_add_uint(sb, h->time_ns / 1000000000ULL, 5, ' ');
+	strbuf_addch(sb, '.');
+	strbuf_add_uint(sb, h->time_ns % 1000000000ULL / 1000, 6, '0');
+	strbuf_addstr(sb, ": ");
+	strbuf_addstr(sb, event);
+	strbuf_addstr(sb, ": ");
 }
 
 int output_keep_old(const char *path)

@@ -32,6 +32,7 @@ int printf_fmt_compile(const char *text, struct printf_fmt *f, int *col)
 		struct fmt_piece piece = { 0 };
 		const char *start = p, *flags, *fend;
 		int bits = 32;
+		unsigned long width;
 		size_t n;
 
 		if (*p != '%') {
@@ -59,10 +60,13 @@ int printf_fmt_compile(const char *text, struct printf_fmt *f, int *col)
 		flags = p;
 		while (*p && strchr("-+ #0", *p))
 			p++;
+		width = strtoul(p, NULL, 10);
 		while (*p >= '0' && *p <= '9')
 			p++;
 		if (*p == '.') {
 			p++;
+			if (strtoul(p, NULL, 10) > width)
+				width = strtoul(p, NULL, 10);
 			while (*p >= '0' && *p <= '9')
 				p++;
 		}
@@ -79,7 +83,7 @@ int printf_fmt_compile(const char *text, struct printf_fmt *f, int *col)
 				p++;
 			p++;
 		}
-		if (!*p || !strchr("diuxXocsp", *p) || fend - flags > 12) {
+		if (!*p || !strchr("diuxXocsp", *p) || fend - flags > 12 || width > PRINTF_WIDTH_MAX) {
 			*col = start - f->text;
 			err = -EINVAL;
 			break;
@@ -170,7 +174,8 @@ void printf_fmt_render(struct strbuf *sb, const struct printf_fmt *f,
 		size_t slot;
 
 		if (!pc->conv) {
-			strbuf_add(sb, pc->lit, pc->lit_len);
+			/* tabs and newlines as written; a terminal's escape sequences are not let through */
+			strbuf_add_text(sb, pc->lit, pc->lit_len);
 			continue;
 		}
 		if (arg >= p->nargs || arg >= VTRACE_PRINTF_MAX_ARGS) {
@@ -198,6 +203,16 @@ void printf_fmt_render(struct strbuf *sb, const struct printf_fmt *f,
 			}
 		} else if (tag == VT_ARG_STR || tag == VT_ARG_STR_FAULT) {
 			strbuf_addstr(sb, "(string)");
+		} else if (pc->conv == 'c' && ((v & 0xff) < 0x20 || (v & 0xff) >= 0x7f)) {
+			/* a byte a terminal would act on: escaped, in the field as %s puts it */
+			char spec[sizeof(pc->spec)], c = (char)v;
+			struct strbuf esc = STRBUF_INIT;
+
+			memcpy(spec, pc->spec, sizeof(spec));
+			spec[strlen(spec) - 1] = 's';
+			strbuf_add_escaped(&esc, &c, 1, 0);
+			addf(sb, spec, esc.buf ? esc.buf : "\\x00");
+			strbuf_release(&esc);
 		} else if (pc->conv == 'c') {
 			addf(sb, pc->spec, (int)(unsigned char)v);
 		} else if (pc->conv == 'd' || pc->conv == 'i') {

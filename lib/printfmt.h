@@ -32,7 +32,10 @@ struct fmt_table {
 	size_t n;
 };
 
-/* 0, or -EINVAL with *col at an unsupported conversion. */
+/* The widest field width or precision a conversion may ask for. */
+#define PRINTF_WIDTH_MAX 4096
+
+/* 0, or -EINVAL with *col at an unsupported conversion (or one wider than PRINTF_WIDTH_MAX). */
 int printf_fmt_compile(const char *text, struct printf_fmt *f, int *col);
 void printf_fmt_free(struct printf_fmt *f);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,14 +45,48 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_list copy;
 	int n;
 
+	/* once into the room there is (the hot path's lines fit), again only when it was short */
+	strbuf_grow(sb, 64);
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, copy);
 	va_end(copy);
-	if (n < 0)
+	if (n < 0) {
+		sb->buf[sb->len] = 0;
 		return;
-	strbuf_grow(sb, n);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	}
+	if ((size_t)n >= sb->alloc - sb->len) {
+		strbuf_grow(sb, n);
+		vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	}
 	sb->len += n;
+}
+
+/* Decimal digits of v, right-aligned in width with pad ('0' or ' '): no printf. */
+void strbuf_add_uint(struct strbuf *sb, unsigned long long v, int width, char pad)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_grow(sb, (size_t)(n > width ? n : width));
+	for (; width > n; width--)
+		sb->buf[sb->len++] = pad;
+	memcpy(sb->buf + sb->len, tmp + sizeof(tmp) - n, n);
+	sb->len += n;
+	sb->buf[sb->len] = 0;
+}
+
+void strbuf_add_int(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		strbuf_addch(sb, '-');
+		strbuf_add_uint(sb, 0ULL - (unsigned long long)v, 0, ' ');
+	} else {
+		strbuf_add_uint(sb, (unsigned long long)v, 0, ' ');
+	}
 }
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
@@ -106,6 +141,67 @@ size_t utf8_valid_len(const char *str, size_t max)
 	return n;
 }
 
+/*
+ * \xHH without printf: strbuf_addf() grows the buffer by 64 first, which a
+ * fixed buffer (output_header()'s comm, room for 16 bytes escaped) has not.
+ */
+static void add_xhh(struct strbuf *sb, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	strbuf_add(sb, e, 4);
+}
+
+/* The length of the printable UTF-8 sequence at s: 0 for invalid UTF-8 and for a C1 control (U+0080..U+009F, which terminals obey as escape sequences). */
+static size_t printable_utf8_len(const char *s, size_t max)
+{
+	size_t n = utf8_valid_len(s, max);
+
+	if (n == 2 && (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] < 0xa0)
+		return 0;
+	return n;
+}
+
+void strbuf_add_text(struct strbuf *sb, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n;
+
+		if (c == '\t' || c == '\n' || (c >= 0x20 && c < 0x7f)) {
+			strbuf_addch(sb, c);
+			i++;
+		} else if (c >= 0x80 && (n = printable_utf8_len(s + i, len - i))) {
+			strbuf_add(sb, s + i, n);
+			i += n;
+		} else {
+			add_xhh(sb, c);
+			i++;
+		}
+	}
+}
+
+bool str_is_plain(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n;
+
+		if (c == '\\' || c < 0x20 || c == 0x7f)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		n = printable_utf8_len(s + i, len - i);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted)
 {
 	size_t len = strnlen(s, max);
@@ -126,15 +222,15 @@ void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted
 			break;
 		default:
 			if (c < 0x20 || c == 0x7f) {
-				strbuf_addf(sb, "\\x%02x", c);
+				add_xhh(sb, c);
 			} else if (c < 0x80) {
 				strbuf_addch(sb, c);
-			} else if ((n = utf8_valid_len(s + i, len - i))) {
+			} else if ((n = printable_utf8_len(s + i, len - i))) {
 				strbuf_add(sb, s + i, n);	/* valid UTF-8 as it is */
 				i += n;
 				continue;
 			} else {
-				strbuf_addf(sb, "\\x%02x", c);
+				add_xhh(sb, c);
 			}
 		}
 		i++;

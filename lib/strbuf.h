@@ -3,6 +3,7 @@
 #define VTRACE_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A growable, always NUL-terminated string (git's strbuf, reduced). */
@@ -22,16 +23,29 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* Decimal v right-aligned in width with pad ('0' or ' '), and signed: no printf. */
+void strbuf_add_uint(struct strbuf *sb, unsigned long long v, int width, char pad);
+void strbuf_add_int(struct strbuf *sb, long long v);
 /* s inside a C string literal: quotes and backslashes escaped, control bytes as octal. */
 void strbuf_add_c_string(struct strbuf *sb, const char *s);
 /*
  * Appends s (at most max bytes, stopping at NUL; max (size_t)-1: to its
  * NUL) with C escapes; quoted adds "".  Reversible: valid UTF-8 passes as
  * it is, \\ \n \t \r (and \" when quoted) stand for themselves, every
- * other control byte, DEL and every byte that is not part of a valid UTF-8
+ * other control byte, DEL, each byte of a C1 control (U+0080..U+009F,
+ * which terminals obey) and every byte that is not part of a valid UTF-8
  * sequence is \xHH.
  */
 void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t max, int quoted);
+/*
+ * Appends len bytes of text for a terminal: printable ASCII, tabs,
+ * newlines and printable UTF-8 as they are; every other control byte (a
+ * terminal's escape sequences), DEL, a C1 control and a byte that is not
+ * valid UTF-8 as \xHH.
+ */
+void strbuf_add_text(struct strbuf *sb, const char *s, size_t len);
+/* Whether strbuf_add_escaped() would append len bytes of s unchanged (no NUL in them). */
+bool str_is_plain(const char *s, size_t len);
 /*
  * Appends s as a JSON string: valid UTF-8 passes as it is, control bytes
  * are \uXXXX, and a byte that is not valid UTF-8 is \udcHH (U+DC80..U+DCFF,

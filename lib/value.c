@@ -69,7 +69,7 @@ static void print_int(struct strbuf *sb, const struct value_type *t, uint64_t v,
 
 	switch (t->kind) {
 	case VK_INT:
-		strbuf_addf(sb, "%lld", (long long)v);
+		strbuf_add_int(sb, (long long)v);
 		break;
 	case VK_CHAR:
 		if (!json) {
@@ -96,10 +96,10 @@ static void print_int(struct strbuf *sb, const struct value_type *t, uint64_t v,
 				return;
 			}
 		}
-		strbuf_addf(sb, "%lld", (long long)v);
+		strbuf_add_int(sb, (long long)v);
 		break;
 	default:
-		strbuf_addf(sb, "%llu", (unsigned long long)v);
+		strbuf_add_uint(sb, v, 0, ' ');
 	}
 }
 

@@ -10,13 +10,13 @@
 
 #include "lib/fs.h"
 #include "lib/tracefs.h"
+#include "probe/btf_args.h"
+#include "probe/btf_int.h"
 #include "probe/btf_resolve.h"
 #include "probe/btf_value.h"
 
-/* x86-64 SysV: the first six integer arguments. */
-static const int arg_regs[] = { DREG_RDI, DREG_RSI, DREG_RDX, DREG_RCX, DREG_R8, DREG_R9 };
 
-static struct btf *vmlinux_btf(void)
+struct btf *btf_vmlinux(void)
 {
 	static struct btf *btf;
 
@@ -26,7 +26,7 @@ static struct btf *vmlinux_btf(void)
 }
 
 /* Skips typedefs and qualifiers. */
-static __u32 skip_mods(const struct btf *btf, __u32 id)
+__u32 btf_skip_mods(const struct btf *btf, __u32 id)
 {
 	for (int i = 0; i < 32; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
@@ -45,17 +45,17 @@ static __u32 skip_mods(const struct btf *btf, __u32 id)
 	return 0;
 }
 
-static char *btf_type_str(const struct btf *btf, __u32 id)
+char *btf_type_str(const struct btf *btf, __u32 id)
 {
 	struct value_type *v = btf_value_type(btf, id);
-	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
+	const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, id));
 	char *name, buf[256];
 
 	if (!v)
 		return strdup("?");
 	if (t && btf_is_ptr(t)) {
 		/* "struct file *" rather than "void *" */
-		__u32 to = skip_mods(btf, t->type);
+		__u32 to = btf_skip_mods(btf, t->type);
 		const struct btf_type *tt = btf__type_by_id(btf, to);
 		const struct btf_type *direct = btf__type_by_id(btf, t->type);
 		const char *n = tt ? btf__name_by_offset(btf, tt->name_off) : NULL;
@@ -77,7 +77,7 @@ static char *btf_type_str(const struct btf *btf, __u32 id)
 }
 
 /* A struct/union member by name, through anonymous members; bit offset out. */
-static const struct btf_member *btf_find_member(const struct btf *btf, const struct btf_type *t,
+const struct btf_member *btf_find_member(const struct btf *btf, const struct btf_type *t,
 						const char *name, __u32 *bit_off, int depth)
 {
 	const struct btf_member *m = btf_members(t);
@@ -95,7 +95,7 @@ static const struct btf_member *btf_find_member(const struct btf *btf, const str
 			}
 			continue;
 		}
-		mt = btf__type_by_id(btf, skip_mods(btf, m[i].type));
+		mt = btf__type_by_id(btf, btf_skip_mods(btf, m[i].type));
 		if (mt && (btf_is_struct(mt) || btf_is_union(mt))) {
 			__u32 inner;
 			const struct btf_member *r = btf_find_member(btf, mt, name, &inner, depth + 1);
@@ -123,7 +123,7 @@ static void btf_list_members(const struct btf *btf, const struct btf_type *t, st
 		strbuf_addstr(sb, ", ...");
 }
 
-static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
+int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 		     const struct spec_arg *sa, struct spec_error *err)
 {
 	__u32 cur = *type;
@@ -131,7 +131,7 @@ static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 	for (size_t i = 0; i < sa->nsteps; i++) {
 		const struct spec_step *st = &sa->steps[i];
 		int len = st->kind == STEP_INDEX ? 1 : (int)strlen(st->field) + (st->kind == STEP_ARROW ? 2 : 1);
-		const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, cur));
+		const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, cur));
 		const struct btf_member *m;
 		struct strbuf names = STRBUF_INIT;
 		char *tn;
@@ -179,7 +179,7 @@ static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 				free(tn);
 				return -EINVAL;
 			}
-			t = btf__type_by_id(btf, skip_mods(btf, t->type));
+			t = btf__type_by_id(btf, btf_skip_mods(btf, t->type));
 		} else if (btf_is_ptr(t)) {
 			spec_fail(err, st->col, 1, "'.' needs a struct, and this is %s: use '->'", tn);
 			free(tn);
@@ -227,10 +227,10 @@ static int btf_steps(const struct btf *btf, __u32 *type, struct fetch_arg *a,
 	return 0;
 }
 
-static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, const struct spec_arg *sa,
+int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, const struct spec_arg *sa,
 		     struct spec_error *err)
 {
-	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, type));
+	const struct btf_type *t = btf__type_by_id(btf, btf_skip_mods(btf, type));
 	uint32_t bit_size = a->bit_size, size = a->size;
 
 	if (!t)
@@ -288,15 +288,27 @@ static int btf_final(const struct btf *btf, __u32 type, struct fetch_arg *a, con
 	return 0;
 }
 
-static int add_arg(struct probe_instance *in, struct fetch_arg *a)
+struct spec_arg btf_param_spec(const struct btf *btf, const struct btf_param *param,
+			       const struct spec_arg *params)
 {
-	struct fetch_arg *na = realloc(in->args, (in->nargs + 1) * sizeof(*na));
+	struct spec_arg one = { 0 };
 
-	if (!na)
-		return -ENOMEM;
-	in->args = na;
-	in->args[in->nargs++] = *a;
-	return 0;
+	one.var = one.name = one.text = (char *)btf__name_by_offset(btf, param->name_off);
+	one.col = params->col;
+	one.len = params->len;
+	return one;
+}
+
+int btf_keep_param(struct probe_instance *in, struct fetch_arg *a, const char *name, int rc)
+{
+	if (rc == -EINVAL) {
+		fetch_arg_free(a);
+		return 0;	/* $params skips what it cannot fetch */
+	}
+	if (rc)
+		return rc;
+	a->name = strdup(name);
+	return probe_instance_add_arg(in, a);
 }
 
 /* Each arg of the spec, at the function's entry or return, or in a raw_tp's args[]. */
@@ -320,31 +332,21 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 				return spec_fail(err, sa->col, sa->len, "without DWARF the parameters are only "
 						 "known at the function's entry, not at +%lu", s->offset);
 			for (__u16 p = skip; p < btf_vlen(proto) && !rc; p++) {
-				struct spec_arg one = { 0 };
+				struct spec_arg one = btf_param_spec(btf, &params[p], sa);
 
-				one.var = one.name = one.text = (char *)btf__name_by_offset(btf, params[p].name_off);
-				one.col = sa->col;
-				one.len = sa->len;
 				memset(&a, 0, sizeof(a));
 				if (raw_tp) {
 					a.base = FETCH_MEM_REG;
 					a.reg = DREG_CTX;
 					a.offset = 8 * (p - skip);
-				} else if (p < 6) {
+				} else if (p < ARCH_ARG_REGS) {
 					a.base = FETCH_REG;
-					a.reg = arg_regs[p];
+					a.reg = arch_arg_reg(p);
 				} else {
 					continue;
 				}
 				rc = btf_final(btf, params[p].type, &a, &one, err);
-				if (rc == -EINVAL) {
-					fetch_arg_free(&a);
-					rc = 0;	/* $params skips what it cannot fetch */
-					continue;
-				}
-				a.name = strdup(one.name);
-				if (!rc)
-					rc = add_arg(in, &a);
+				rc = btf_keep_param(in, &a, one.name, rc);
 			}
 			continue;
 		case EXPR_RETVAL:
@@ -354,10 +356,22 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 			a.base = FETCH_REG;
 			a.reg = DREG_RAX;
 			break;
-		case EXPR_REG:
 		case EXPR_GLOBAL:
-			return spec_fail(err, sa->col, sa->len, "without DWARF only parameters%s can be "
-				    "fetched", raw_tp ? "" : " and $retval");
+			/* a kernel global: kallsyms and BTF (probe/btf_args.c) */
+			rc = btf_global(btf, s, sa, &a, &type, err);
+			if (!rc && !type) {
+				a.name = strdup(sa->name);
+				rc = probe_instance_add_arg(in, &a);
+				if (rc)
+					fetch_arg_free(&a);
+				continue;
+			}
+			if (rc)
+				return rc;
+			break;
+		case EXPR_REG:
+			return spec_fail(err, sa->col, sa->len, "without DWARF only parameters%s and "
+				    "@GLOBALs can be fetched", raw_tp ? "" : ", $retval");
 		case EXPR_VAR:
 			if (s->ret)
 				return spec_fail(err, sa->col, sa->len, "at %%return the parameters are gone");
@@ -385,13 +399,13 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 				a.reg = DREG_CTX;
 				a.offset = 8 * (idx - skip);
 				/* the slot holds the value; a pointer in it is followed like a register */
-			} else if (idx < 6) {
+			} else if (idx < ARCH_ARG_REGS) {
 				a.base = FETCH_REG;
-				a.reg = arg_regs[idx];
+				a.reg = arch_arg_reg(idx);
 			} else {
 				a.base = FETCH_MEM_REG;	/* on the stack, above the return address */
 				a.reg = DREG_RSP;
-				a.offset = 8 * (idx - 6 + 1);
+				a.offset = 8 * (idx - ARCH_ARG_REGS + 1);
 			}
 			break;
 		}
@@ -401,7 +415,7 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 			rc = btf_final(btf, type, &a, sa, err);
 		if (!rc) {
 			a.name = strdup(sa->name);
-			rc = add_arg(in, &a);
+			rc = probe_instance_add_arg(in, &a);
 		}
 		if (rc)
 			fetch_arg_free(&a);
@@ -444,7 +458,7 @@ static int btf_point(const struct spec *s, struct spec_error *err)
 
 int btf_resolve(const struct spec *s, struct probe_resolved *out, struct spec_error *err)
 {
-	const struct btf *btf = vmlinux_btf();
+	const struct btf *btf = btf_vmlinux();
 	const struct btf_type *fn, *proto;
 	struct probe_instance *in;
 	char name[256];
@@ -530,13 +544,13 @@ static int tp_decl_int(const char *decl, uint32_t *size, bool *is_signed)
 		if (n_long + n_short + n_char + n_int + n_signed + n_unsigned == 0)
 			return -ENOENT;
 		*size = n_char ? 1 : n_short ? 2 : n_long ? 8 : 4;
-		*is_signed = !n_unsigned;	/* plain char is signed on x86-64 */
+		*is_signed = !n_unsigned && (ARCH_CHAR_SIGNED || !n_char || n_signed);
 		return 0;
 	}
 	if (other != 1 || n_long + n_short + n_char + n_int + n_signed + n_unsigned)
 		return -ENOENT;
 	/* a typedef (off_t, pid_t, umode_t, u32, bool) or an enum: the kernel's BTF knows it */
-	btf = vmlinux_btf();
+	btf = btf_vmlinux();
 	if (!btf)
 		return -ENOENT;
 	id = btf__find_by_name_kind(btf, name, is_enum ? BTF_KIND_ENUM : BTF_KIND_TYPEDEF);
@@ -544,7 +558,7 @@ static int tp_decl_int(const char *decl, uint32_t *size, bool *is_signed)
 		id = btf__find_by_name_kind(btf, name, BTF_KIND_ENUM64);
 	if (id <= 0 && !is_enum)
 		id = btf__find_by_name_kind(btf, name, BTF_KIND_INT);	/* _Bool */
-	t = id > 0 ? btf__type_by_id(btf, skip_mods(btf, id)) : NULL;
+	t = id > 0 ? btf__type_by_id(btf, btf_skip_mods(btf, id)) : NULL;
 	if (t && btf_is_int(t)) {
 		*size = t->size;
 		*is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
@@ -609,7 +623,7 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 		a.name = strdup("__record");
 		a.type_name = strdup("record");
 		out->tp_raw = true;
-		rc = add_arg(in, &a);
+		rc = probe_instance_add_arg(in, &a);
 	}
 	for (size_t i = 0; i < s->nargs && !rc; i++) {
 		const struct spec_arg *sa = &s->args[i];
@@ -688,7 +702,7 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 			}
 		}
 		a.name = strdup(sa->name);
-		rc = add_arg(in, &a);
+		rc = probe_instance_add_arg(in, &a);
 	}
 	tep_free(tep);
 	if (rc)
@@ -698,7 +712,7 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 
 int btf_list_funcs(const char *glob, struct strbuf *out)
 {
-	const struct btf *btf = vmlinux_btf();
+	const struct btf *btf = btf_vmlinux();
 	__u32 n;
 
 	if (!btf)

@@ -26,6 +26,109 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
+/*
+ * What the units without a language take from the file: dwz (run on nearly
+ * every distribution's debug info) moves shared types into partial units,
+ * in the file or in its supplementary (.gnu_debugaltlink) file, without a
+ * DW_AT_language; they have the language of the compile units importing
+ * them.  One entry per open file, keyed by its Dwarf and its supplementary
+ * file's, worked out on first use from all its compile units.
+ */
+struct unit_lang {
+	Dwarf *dbg, *alt;
+	bool known;
+	int lower_err;		/* 0: every unit's arrays start at lower; -ENOENT: they differ */
+	Dwarf_Sword lower;
+	bool cxx;		/* some units are C++ */
+	struct unit_lang *next;
+};
+
+static struct unit_lang *unit_langs;
+
+static void compile_units_lang(struct unit_lang *u)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie;
+	uint8_t unit_type;
+	bool have = false;
+
+	u->lower_err = -ENOENT;
+	while (dwarf_get_units(u->dbg, cu, &cu, NULL, &unit_type, &cudie, NULL) == 0) {
+		int lang;
+		Dwarf_Sword lower;
+
+		if (unit_type == DW_UT_partial || unit_type == DW_UT_type)
+			continue;
+		lang = dwarf_srclang(&cudie);
+		u->cxx |= dw_lang_is_cxx(lang);
+		/* units of a language without arrays (GNU as's) declare no array types */
+		if (lang < 0 || dwarf_default_lower_bound(lang, &lower))
+			continue;
+		if (have && lower != u->lower) {
+			u->lower_err = -ENOENT;
+			return;
+		}
+		have = true;
+		u->lower = lower;
+		u->lower_err = 0;
+	}
+}
+
+static struct unit_lang *unit_lang_of(Dwarf *dbg)
+{
+	for (struct unit_lang *u = unit_langs; u; u = u->next) {
+		if (u->dbg != dbg && u->alt != dbg)
+			continue;
+		if (!u->known)
+			compile_units_lang(u);
+		u->known = true;
+		return u;
+	}
+	return NULL;
+}
+
+int dw_file_lower_bound(Dwarf *dbg, Dwarf_Sword *lower)
+{
+	struct unit_lang *u = unit_lang_of(dbg);
+
+	if (!u)
+		return -ENOENT;
+	*lower = u->lower;
+	return u->lower_err;
+}
+
+bool dw_file_cxx(Dwarf *dbg)
+{
+	struct unit_lang *u = unit_lang_of(dbg);
+
+	return u && u->cxx;
+}
+
+static void unit_lang_add(Dwarf *dbg)
+{
+	struct unit_lang *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return;		/* partial units' arrays then stay unsized: refused, not guessed */
+	u->dbg = dbg;
+	u->alt = dwarf_getalt(dbg);
+	u->next = unit_langs;
+	unit_langs = u;
+}
+
+static void unit_lang_remove(Dwarf *dbg)
+{
+	for (struct unit_lang **u = &unit_langs; *u; u = &(*u)->next) {
+		if ((*u)->dbg == dbg) {
+			struct unit_lang *gone = *u;
+
+			*u = gone->next;
+			free(gone);
+			return;
+		}
+	}
+}
+
 int dwarf_file_open(const char *path, struct dwarf_file *df)
 {
 	memset(df, 0, sizeof(*df));
@@ -43,6 +146,7 @@ int dwarf_file_open(const char *path, struct dwarf_file *df)
 	df->dbg = dwfl_module_getdwarf(df->mod, &df->bias);
 	if (!df->dbg)
 		return -ENODATA;
+	unit_lang_add(df->dbg);
 	df->cfi = dwfl_module_eh_cfi(df->mod, &df->cfi_bias);
 	if (!df->cfi)
 		df->cfi = dwfl_module_dwarf_cfi(df->mod, &df->cfi_bias);
@@ -52,6 +156,9 @@ int dwarf_file_open(const char *path, struct dwarf_file *df)
 void dwarf_file_close(struct dwarf_file *df)
 {
 	dw_index_free(df->index);
+	dw_decl_forget();
+	if (df->dbg)
+		unit_lang_remove(df->dbg);
 	if (df->dwfl)
 		dwfl_end(df->dwfl);
 	free(df->path);
@@ -111,6 +218,30 @@ static uint64_t file_offset(struct dwarf_file *df, uint64_t addr)
 			return addr - ph.p_vaddr + ph.p_offset;
 	}
 	return addr;
+}
+
+/*
+ * A kernel module's (relocatable) address as its section and the offset in
+ * it: where the kernel loaded the section (/sys/module/M/sections/) is
+ * known at attach time.  Two static functions of one name in two files of
+ * a module are told apart only so.
+ */
+static void module_section(struct dwarf_file *df, struct probe_instance *in)
+{
+	GElf_Ehdr eh;
+	Dwarf_Addr a = in->addr + df->bias;
+	const char *name;
+	GElf_Word shndx;
+	int idx;
+
+	if (!df->elf || !gelf_getehdr(df->elf, &eh) || eh.e_type != ET_REL)
+		return;
+	idx = dwfl_module_relocate_address(df->mod, &a);
+	name = idx >= 0 ? dwfl_module_relocation_info(df->mod, idx, &shndx) : NULL;
+	if (!name || strlen(name) >= sizeof(in->section))
+		return;
+	strcpy(in->section, name);
+	in->file_offset = a;
 }
 
 /*
@@ -230,6 +361,7 @@ int dwarf_resolve(struct dwarf_file *df, const struct spec *s, struct probe_reso
 		dw_instance_pc(&cd->fn, &entry);
 		in->func_offset = cd->addr - entry;
 		in->file_offset = file_offset(df, cd->addr);
+		module_section(df, in);
 		line = dwarf_getsrc_die(&cd->cu, cd->addr);
 		if (line) {
 			const char *src = dwarf_linesrc(line, NULL, NULL);

@@ -228,8 +228,14 @@ static int take_pieces(struct arg_ctx *x, struct loc_piece *pieces, size_t np, D
 			}
 		} else if (st->kind == STEP_INDEX && dwarf_tag(&t) == DW_TAG_array_type && die_type(&t, &mt)) {
 			Dwarf_Die et;
+			Dwarf_Word counts[8];
 
-			if (die_peel(&mt, &et) || dwarf_aggregate_size(&et, &msize)) {
+			if (die_array_dims(&t, counts, 8) > 1) {
+				free(pieces);
+				return spec_fail(err, st->col, len, "'%s' is split into pieces here, and vtrace "
+						 "does not index a multi-dimensional array in pieces", sa->var);
+			}
+			if (die_peel(&mt, &et) || die_type_size(&et, &msize)) {
 				free(pieces);
 				return spec_fail(err, st->col, len, "the elements here have no size");
 			}
@@ -244,7 +250,7 @@ static int take_pieces(struct arg_ctx *x, struct loc_piece *pieces, size_t np, D
 			Dwarf_Die pt;
 
 			if (!die_peel(&mt, &pt))
-				dwarf_aggregate_size(&pt, &msize);
+				die_type_size(&pt, &msize);
 		}
 		for (size_t i = 0; i < np && !p; i++)
 			if (pieces[i].off <= off && off + msize <= pieces[i].off + pieces[i].size)
@@ -315,7 +321,7 @@ static int value_as_piece(struct arg_ctx *x, Dwarf_Die *type, const struct spec_
 	if ((l->base != FETCH_REG && l->base != FETCH_CONST) ||
 	    (l->base == FETCH_REG && (l->computed || l->reg == DREG_RSP)) ||
 	    die_peel(type, &t) ||
-	    (!die_is_record(&t) && dwarf_tag(&t) != DW_TAG_array_type) || dwarf_aggregate_size(&t, &size) ||
+	    (!die_is_record(&t) && dwarf_tag(&t) != DW_TAG_array_type) || die_type_size(&t, &size) ||
 	    !size || size > 8)
 		return 0;
 	p = calloc(1, sizeof(*p));
@@ -591,23 +597,6 @@ static int expand_one(struct arg_ctx *x, Dwarf_Die *var, void *arg)
 	return 0;
 }
 
-static int reg_by_name(const char *name)
-{
-	static const char *const alt[][3] = {
-		{ "ax", "rax", "eax" }, { "dx", "rdx", "edx" }, { "cx", "rcx", "ecx" }, { "bx", "rbx", "ebx" },
-		{ "si", "rsi", "esi" }, { "di", "rdi", "edi" }, { "bp", "rbp", "ebp" }, { "sp", "rsp", "esp" },
-		{ "r8", "r8", "r8d" }, { "r9", "r9", "r9d" }, { "r10", "r10", "r10d" }, { "r11", "r11", "r11d" },
-		{ "r12", "r12", "r12d" }, { "r13", "r13", "r13d" }, { "r14", "r14", "r14d" },
-		{ "r15", "r15", "r15d" }, { "ip", "rip", "eip" },
-	};
-
-	for (int i = 0; i < DREG_NUM; i++)
-		for (int j = 0; j < 3; j++)
-			if (!strcmp(name, alt[i][j]))
-				return i;
-	return -1;
-}
-
 /* A global variable by name, in any CU. */
 struct global_search {
 	const char *name;
@@ -636,17 +625,6 @@ static void global_cu(Dwarf_Die *cu, void *arg)
 			return;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
-}
-
-static int add_arg(struct probe_instance *in, struct fetch_arg *a)
-{
-	struct fetch_arg *na = realloc(in->args, (in->nargs + 1) * sizeof(*na));
-
-	if (!na)
-		return -ENOMEM;
-	in->args = na;
-	in->args[in->nargs++] = *a;
-	return 0;
 }
 
 static void list_scope_vars(struct arg_ctx *x, struct strbuf *sb)
@@ -806,7 +784,7 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 
 			rc = dw_each_visible(x, sa->kind == EXPR_PARAMS, expand_one, &e);
 			for (size_t j = 0; !rc && j < e.n; j++)
-				rc = add_arg(in, &e.args[j]);
+				rc = probe_instance_add_arg(in, &e.args[j]);
 			free(e.args);
 			if (rc)
 				return rc;
@@ -814,7 +792,7 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 		}
 		case EXPR_REG:
 			a.base = FETCH_REG;
-			a.reg = reg_by_name(sa->var);
+			a.reg = arch_reg_by_name(sa->var);
 			if (a.reg < 0)
 				return spec_fail(err, sa->col, sa->len, "unknown register '%%%s' (rax..r15, rip; "
 					    "or ax, di, ...)", sa->var);
@@ -910,7 +888,7 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 			return rc;
 		}
 		a.name = strdup(sa->name);
-		rc = add_arg(in, &a);
+		rc = probe_instance_add_arg(in, &a);
 		if (rc)
 			return rc;
 	}

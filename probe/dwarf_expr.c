@@ -101,12 +101,6 @@ int dw_reg_of_op(uint8_t atom, Dwarf_Word number, bool *is_breg)
 	return -1;
 }
 
-/* DWARF register numbers 17..32 are xmm0..15 on x86-64. */
-static bool is_sse_reg(int reg)
-{
-	return reg >= 17 && reg <= 32;
-}
-
 /* The type a typed value has: 8-byte generic, or a base type's size and sign. */
 struct vtype {
 	uint8_t size;
@@ -268,7 +262,7 @@ static int xlate_binary(struct xlate *x, unsigned atom)
 /* A register's value pushed; SSE registers are out of a BPF program's reach. */
 static int push_reg(struct xlate *x, unsigned atom, int reg, int64_t off)
 {
-	if (is_sse_reg(reg))
+	if (arch_is_vector_reg(reg))
 		return refuse(x, atom, "it reads an SSE register, which a BPF program cannot");
 	if (reg < 0 || reg >= DREG_NUM)
 		return refuse(x, atom, "it reads a register vtrace does not know");
@@ -292,7 +286,7 @@ static int xlate_entry_value(struct xlate *x, Dwarf_Op *op, unsigned atom)
 	reg = dw_reg_of_op(ops[0].atom, ops[0].number, &breg);
 	if (reg < 0 || breg)
 		return refuse(x, atom, "its inner expression is not a register");
-	if (is_sse_reg(reg))
+	if (arch_is_vector_reg(reg))
 		return refuse(x, atom, "it reads an SSE register, which a BPF program cannot");
 	if (reg >= DREG_NUM || reg == DREG_RSP || reg == DREG_RIP)
 		return refuse(x, atom, "it reads a register vtrace does not save at the entry");

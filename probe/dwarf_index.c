@@ -189,11 +189,7 @@ static void walk(struct builder *b, Dwarf_Die *parent, size_t parent_node, int d
 
 bool dw_lang_cxx(Dwarf_Die *cu)
 {
-	int lang = dwarf_srclang(cu);
-
-	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
-	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14 ||
-	       lang == DW_LANG_ObjC_plus_plus;
+	return die_unit_cxx(cu);
 }
 
 /* Every unit that can hold code: compile and partial units, split units through their skeletons. */

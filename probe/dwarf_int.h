@@ -24,11 +24,34 @@ bool die_is_reference(Dwarf_Die *type);
 /* libstdc++'s std::string: *char_ptr_off is where its char pointer sits */
 bool die_is_std_string(Dwarf_Die *type, Dwarf_Word *char_ptr_off);
 int die_peel(Dwarf_Die *type, Dwarf_Die *out);
+/* dwarf_aggregate_size(), also for arrays in dwz's partial units (which have no language) */
+int die_type_size(Dwarf_Die *type, Dwarf_Word *size);
+/* the default lower bound of an array index in die's unit (0 or -errno), and whether it is C++ */
+int die_lower_bound(Dwarf_Die *die, Dwarf_Sword *lower);
+bool die_unit_cxx(Dwarf_Die *die);
+bool dw_lang_is_cxx(int lang);
 char *die_type_name(Dwarf_Die *type);
+/* An array type's element count (its first dimension), 0 when it has none (int a[]). */
+uint32_t die_array_count(Dwarf_Die *arr);
+int die_array_dims(Dwarf_Die *arr, Dwarf_Word *counts, int max);
+bool die_is_last_member(Dwarf_Die *m);
 void die_member_bits(Dwarf_Die *m, Dwarf_Word byte_off, uint32_t *bit_off, uint32_t *bit_size);
 struct value_type *die_value_type(Dwarf_Die *type, int depth);
 bool die_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *out, Dwarf_Word *off, int depth);
 void die_list_members(Dwarf_Die *st, struct strbuf *sb, int depth);
+
+/*
+ * dwarf.c: for dwz's partial units of dbg (or of the file dbg is the
+ * supplementary file of), what its compile units agree on: the default
+ * lower bound of an array index (0, or -ENOENT where they differ), and
+ * whether they are C++.
+ */
+int dw_file_lower_bound(Dwarf *dbg, Dwarf_Sword *lower);
+bool dw_file_cxx(Dwarf *dbg);
+
+/* dwarf_decl.c: a declared C++ class's definition in another unit (false: none) */
+bool die_complete_type(Dwarf_Die *type, Dwarf_Die *out);
+void dw_decl_forget(void);
 
 /* dwarf_loc.c */
 struct loc {
@@ -83,6 +106,10 @@ struct candidate {
 	Dwarf_Addr addr;
 	bool inlined;
 };
+
+bool dw_path_matches(const char *path, const char *want);
+int dw_instance_decl(const struct candidate *cd, const char **file);
+int dw_instance_line(const struct candidate *cd, const char *file, long line, Dwarf_Addr *out);
 
 struct candidates {
 	struct candidate *v;

@@ -197,6 +197,68 @@ int dwarf_list_funcs(struct dwarf_file *df, const char *glob, struct strbuf *out
 	return rc;
 }
 
+struct line_addr {
+	int line;
+	Dwarf_Addr addr;
+};
+
+static int cmp_line_addr(const void *a, const void *b)
+{
+	const struct line_addr *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The statement lines of `file` from `decl` on within the instance's ranges,
+ * sorted by line then address: the lines dw_instance_line() finds, in one
+ * pass over the unit's line table.
+ */
+static int instance_lines(const struct candidate *cd, const char *file, int decl, struct line_addr **out,
+			  size_t *nout)
+{
+	Dwarf_Die fn = cd->fn, cu = cd->cu;
+	Dwarf_Lines *lines;
+	struct line_addr *v = NULL;
+	size_t n, nv = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (dwarf_getsrclines(&cu, &lines, &n))
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, k);
+		const char *src = dwarf_linesrc(l, NULL, NULL);
+		Dwarf_Addr a;
+		bool stmt = false;
+		int lno;
+
+		if (dwarf_lineaddr(l, &a) || dwarf_lineno(l, &lno) || lno < decl)
+			continue;
+		dwarf_linebeginstatement(l, &stmt);
+		if (!stmt || (file && src && !dw_path_matches(src, file) && !dw_path_matches(file, src)) ||
+		    dwarf_haspc(&fn, a) != 1)
+			continue;
+		if (!(nv & (nv + 1))) {
+			struct line_addr *nvv = realloc(v, (2 * nv + 1) * sizeof(*v));
+
+			if (!nvv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nvv;
+		}
+		v[nv++] = (struct line_addr){ lno, a };
+	}
+	if (nv)
+		qsort(v, nv, sizeof(*v), cmp_line_addr);
+	*out = v;
+	*nout = nv;
+	return 0;
+}
+
 int dwarf_list_lines(struct dwarf_file *df, const char *func, struct strbuf *out)
 {
 	struct spec s = { .func = (char *)func, .point = POINT_FUNC, .inlines = false };
@@ -209,58 +271,25 @@ int dwarf_list_lines(struct dwarf_file *df, const char *func, struct strbuf *out
 		return rc ? rc : -ENOENT;
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		Dwarf_Addr low = c.v[i].addr, high = 0, base, start, end;
-		Dwarf_Lines *lines;
-		ptrdiff_t off = 0;
-		size_t n;
-		int decl = 0, last = -1;
-		const char *file = dwarf_decl_file(&c.v[i].fn);
+		const char *file;
+		int decl = dw_instance_decl(&c.v[i], &file);
+		struct line_addr *la = NULL;
+		size_t nla = 0;
 
-		while ((off = dwarf_ranges(&c.v[i].fn, off, &base, &start, &end)) > 0)
-			if (end > high)
-				high = end;
-		dwarf_decl_line(&c.v[i].fn, &decl);
 		strbuf_addf(out, "%s@%s (line %d, 0x%llx)\n", func, file ? file : "?", decl,
-			    (unsigned long long)low);
-		if (dwarf_getsrclines(&c.v[i].cu, &lines, &n))
-			continue;
-		/* The function's last line with code bounds the listing. */
-		for (size_t k = 0; k < n; k++) {
-			Dwarf_Line *l = dwarf_onesrcline(lines, k);
-			Dwarf_Addr a;
-			int lno;
-
-			if (!dwarf_lineaddr(l, &a) && a >= low && a < high && !dwarf_lineno(l, &lno) &&
-			    lno > last)
-				last = lno;
-		}
+			    (unsigned long long)c.v[i].addr);
+		rc = instance_lines(&c.v[i], file, decl, &la, &nla);
+		if (rc)
+			break;
 		/* Each line once, in order, with its relative number and first address. */
-		for (int ln = decl; ln <= last; ln++) {
-			Dwarf_Addr best = 0;
-			bool found = false;
-
-			for (size_t k = 0; k < n; k++) {
-				Dwarf_Line *l = dwarf_onesrcline(lines, k);
-				Dwarf_Addr a;
-				int lno;
-				bool stmt = false;
-
-				if (dwarf_lineaddr(l, &a) || a < low || a >= high || dwarf_lineno(l, &lno) ||
-				    lno != ln)
-					continue;
-				dwarf_linebeginstatement(l, &stmt);
-				if (stmt && (!found || a < best)) {
-					best = a;
-					found = true;
-				}
-			}
-			if (found)
-				strbuf_addf(out, "  %s:%-4d  line %-5d 0x%llx\n", func, ln - decl, ln,
-					    (unsigned long long)best);
-		}
+		for (size_t k = 0; k < nla; k++)
+			if (!k || la[k].line != la[k - 1].line)
+				strbuf_addf(out, "  %s:%-4d  line %-5d 0x%llx\n", func, la[k].line - decl, la[k].line,
+					    (unsigned long long)la[k].addr);
+		free(la);
 	}
 	free(c.v);
-	return 0;
+	return rc;
 }
 
 struct vars_list {

@@ -565,6 +565,25 @@ static void fmt_params(const struct dw_index *ix, Dwarf_Die *fn, bool peel, stru
 }
 
 /* "market::Cart::add", with its scopes canonical as a spec spells them (no spaces where none is needed). */
+/*
+ * A DWARF name canon() cannot spell (an identifier past a token's 63
+ * characters: GCC names libstdc++'s transactional clones by their mangled
+ * names, _ZGTtNSt15underflow_errorC1ERK...), as DWARF writes it.
+ */
+static int canon_or_raw(const char *name, struct strbuf *sb)
+{
+	size_t len = sb->len;
+	int rc = canon(name, strlen(name), sb);
+
+	if (rc != -EINVAL)
+		return rc;
+	sb->len = len;
+	if (sb->buf)
+		sb->buf[len] = 0;
+	strbuf_addstr(sb, name);
+	return 0;
+}
+
 static int qualified_name(const struct dw_index *ix, Dwarf_Die *decl, struct strbuf *sb)
 {
 	const char *names[MAX_SCOPES];
@@ -573,10 +592,10 @@ static int qualified_name(const struct dw_index *ix, Dwarf_Die *decl, struct str
 	int rc = 0;
 
 	while (!rc && n-- > 0) {
-		rc = canon(names[n], strlen(names[n]), sb);
+		rc = canon_or_raw(names[n], sb);
 		strbuf_addstr(sb, "::");
 	}
-	return rc ? rc : canon(own, strlen(own), sb);
+	return rc ? rc : canon_or_raw(own, sb);
 }
 
 char *dw_fn_display_name(const struct dw_index *ix, Dwarf_Die *fn, bool cxx)

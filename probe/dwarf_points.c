@@ -3,7 +3,6 @@
  * Probe points: every address a spec lands on (functions, their inlined
  * copies and out-of-line clones, source lines, addresses).
  */
-#include <capstone/capstone.h>
 #include <dwarf.h>
 #include <errno.h>
 #include <gelf.h>
@@ -15,7 +14,9 @@
 #include "lib/array.h"
 #include "probe/dwarf_index.h"
 #include "lib/strbuf.h"
+#include "probe/arch.h"
 #include "probe/dwarf_int.h"
+#include "probe/elf.h"
 
 /*
  * Copies nested at one address (Cart::size() inlined, and in it
@@ -371,58 +372,51 @@ void dw_for_each_cu(struct dwarf_file *df, void (*cb)(Dwarf_Die *cu, void *arg),
 /* Does the instruction stream of the function containing addr have one starting at addr? */
 static int check_insn_boundary(struct dwarf_file *df, Dwarf_Addr entry, Dwarf_Addr addr)
 {
-	Elf_Scn *scn = NULL;
-	csh cs;
-	int rc = -EINVAL;
+	int rc = elf_insn_starts_at(df->elf, entry, addr);
 
-	if (!df->elf)
-		return 0;
-	while ((scn = elf_nextscn(df->elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		const uint8_t *code;
-		size_t size;
-		uint64_t pc;
-		cs_insn *insn;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) ||
-		    entry < sh.sh_addr || addr >= sh.sh_addr + sh.sh_size)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data || !data->d_buf)
-			return 0;
-		if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-			return 0;
-		code = (const uint8_t *)data->d_buf + (entry - sh.sh_addr);
-		size = addr - entry + 16;
-		if (entry - sh.sh_addr + size > sh.sh_size)
-			size = sh.sh_size - (entry - sh.sh_addr);
-		pc = entry;
-		insn = cs_malloc(cs);
-		while (pc <= addr && cs_disasm_iter(cs, &code, &size, &pc, insn)) {
-			if (insn->address == addr) {
-				rc = 0;
-				break;
-			}
-		}
-		if (pc == addr)
-			rc = 0;
-		cs_free(insn, 1);
-		cs_close(&cs);
-		return rc;
-	}
-	return 0;
+	return rc == -EINVAL ? rc : 0;
 }
 
-static int lines_in(Dwarf_Die *cu, const char *file, long line, Dwarf_Addr low, Dwarf_Addr high,
-		    Dwarf_Addr *out)
+/* "dir/x.c" matches ".../dir/x.c" on a path-component boundary. */
+bool dw_path_matches(const char *path, const char *want)
 {
+	size_t pl = strlen(path), wl = strlen(want);
+
+	return pl >= wl && !strcmp(path + pl - wl, want) && (pl == wl || path[pl - wl - 1] == '/');
+}
+
+/*
+ * The source file and first line of a function instance: an inlined copy's
+ * come from its abstract origin (which LTO may keep in another unit).
+ */
+int dw_instance_decl(const struct candidate *cd, const char **file)
+{
+	Dwarf_Die fn = cd->fn, origin;
+	Dwarf_Attribute at;
+	int decl = 0;
+
+	if (cd->inlined && dwarf_attr(&fn, DW_AT_abstract_origin, &at) && dwarf_formref_die(&at, &origin))
+		fn = origin;
+	dwarf_decl_line(&fn, &decl);
+	*file = dwarf_decl_file(&fn);
+	return decl;
+}
+
+/*
+ * The first statement address of source line `line` of `file` within the
+ * instance's own ranges (all of them: a hot part and its .cold part alike).
+ * Lines of other files (headers inlined into it) with the same number are
+ * not this line; a unit's file names may differ by their directory prefix.
+ */
+int dw_instance_line(const struct candidate *cd, const char *file, long line, Dwarf_Addr *out)
+{
+	Dwarf_Die fn = cd->fn, cu = cd->cu;
 	Dwarf_Lines *lines;
 	size_t n;
 	Dwarf_Addr best = 0;
 	bool found = false;
 
-	if (dwarf_getsrclines(cu, &lines, &n))
+	if (dwarf_getsrclines(&cu, &lines, &n))
 		return -ENOENT;
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Line *l = dwarf_onesrcline(lines, i);
@@ -431,14 +425,15 @@ static int lines_in(Dwarf_Die *cu, const char *file, long line, Dwarf_Addr low, 
 		bool stmt = false;
 		const char *src;
 
-		if (dwarf_lineaddr(l, &a) || a < low || a >= high || dwarf_lineno(l, &ln) || ln != line)
+		if (dwarf_lineno(l, &ln) || ln != line || dwarf_lineaddr(l, &a) || (found && a >= best))
 			continue;
 		dwarf_linebeginstatement(l, &stmt);
 		src = dwarf_linesrc(l, NULL, NULL);
-		if (!stmt || (file && src && strcmp(src, file) && !strstr(src, file)))
+		if (!stmt || (file && src && !dw_path_matches(src, file) && !dw_path_matches(file, src)))
 			continue;
-		if (!found || a < best)
-			best = a;
+		if (dwarf_haspc(&fn, a) != 1)
+			continue;
+		best = a;
 		found = true;
 	}
 	if (!found)
@@ -492,14 +487,6 @@ bool dw_function_at(struct dwarf_file *df, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_D
 	return false;
 }
 
-/* "dir/x.c" matches ".../dir/x.c" on a path-component boundary. */
-static bool path_matches(const char *path, const char *want)
-{
-	size_t pl = strlen(path), wl = strlen(want);
-
-	return pl >= wl && !strcmp(path + pl - wl, want) && (pl == wl || path[pl - wl - 1] == '/');
-}
-
 struct line_search {
 	struct dwarf_file *df;
 	const char *file;
@@ -524,7 +511,7 @@ static void line_cu(Dwarf_Die *cu, void *arg)
 		bool stmt = false, inl;
 		int ln;
 
-		if (dwarf_lineno(l, &ln) || ln != ls->line || !src || !path_matches(src, ls->file) ||
+		if (dwarf_lineno(l, &ln) || ln != ls->line || !src || !dw_path_matches(src, ls->file) ||
 		    dwarf_lineaddr(l, &a))
 			continue;
 		dwarf_linebeginstatement(l, &stmt);
@@ -534,10 +521,39 @@ static void line_cu(Dwarf_Die *cu, void *arg)
 	}
 }
 
+/*
+ * One function's code described by two units (libstdc++'s debug build
+ * has basic_string<char>::_M_append from c++11/string-inst.cc and again,
+ * not inlined at -O0, from c++17/fs_path.cc; the linker kept one copy,
+ * and both units' DWARF name its address): one instance, or each call is
+ * recorded twice.
+ */
+static void drop_same_code(struct candidates *c)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const char *name = dwarf_diename(&c->v[i].fn);
+		bool dup = false;
+
+		for (size_t j = 0; !dup && j < kept; j++) {
+			const char *other = dwarf_diename(&c->v[j].fn);
+
+			dup = !c->v[i].inlined && !c->v[j].inlined && c->v[j].addr == c->v[i].addr &&
+			      name && other && !strcmp(name, other);
+		}
+		if (!dup)
+			c->v[kept++] = c->v[i];
+	}
+	c->n = kept;
+}
+
 int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidates *c,
 		       struct spec_error *err)
 {
 	struct func_search fs = { .df = df, .spec = s, .out = c };
+	size_t missing_line;
+	long missing_abs = 0;
 
 	switch (s->point) {
 	case POINT_ADDR: {
@@ -572,6 +588,7 @@ int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidate
 			     "--lines FUNC)", s->file, s->line, df->path);
 			return -ENOENT;
 		}
+		drop_same_code(c);
 		return 0;
 	}
 	case POINT_FUNC:
@@ -583,25 +600,27 @@ int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidate
 	fs.err = dw_find_func(&fs);
 	if (fs.err)
 		return fs.err;
+	missing_line = 0;
 	if (!c->n) {
 		struct strbuf overloads = STRBUF_INIT;
 
-		err->col = s->func_col;
-		err->len = strlen(s->func);
+		int col = s->func_col, len = strlen(s->func), rc;
+
 		if (fs.found_abstract)
-			snprintf(err->msg, sizeof(err->msg), "'%s' is only inlined in %s; %s", s->func, df->path,
-				 s->ret ? "%return needs an out-of-line copy (probe a line before its end instead)" :
-				 s->has_offset ? "+OFF needs an out-of-line copy (use %s:RELLINE)" :
-				 "set inlines=yes to probe its inlined copies");
+			rc = spec_fail_errno(err, -ENOENT, col, len, "'%s' is only inlined in %s; %s", s->func,
+					     df->path, s->ret ? "%return needs an out-of-line copy (probe a line "
+					     "before its end instead)" : s->has_offset ? "+OFF needs an out-of-line "
+					     "copy (use %s:RELLINE)" : "set inlines=yes to probe its inlined copies");
 		else if (!overloads_of(&fs, &overloads) && overloads.len)
-			snprintf(err->msg, sizeof(err->msg), "no overload '%s' in %s; there %s %s", s->func,
-				 df->path, strchr(overloads.buf, ',') ? "are" : "is", overloads.buf);
+			rc = spec_fail_errno(err, -ENOENT, col, len, "no overload '%s' in %s; there %s %s",
+					     s->func, df->path, strchr(overloads.buf, ',') ? "are" : "is",
+					     overloads.buf);
 		else
-			snprintf(err->msg, sizeof(err->msg), "no function '%s'%s%s in %s's debug info (see "
-				 "vtrace probe --funcs -x %s)", s->func, s->file ? " in " : "",
-				 s->file ? s->file : "", df->path, df->path);
+			rc = spec_fail_errno(err, -ENOENT, col, len, "no function '%s'%s%s in %s's debug info "
+					     "(see vtrace probe --funcs -x %s)", s->func, s->file ? " in " : "",
+					     s->file ? s->file : "", df->path, df->path);
 		strbuf_release(&overloads);
-		return -ENOENT;
+		return rc;
 	}
 
 	/* Now the exact address within each instance. */
@@ -625,26 +644,32 @@ int dw_find_points(struct dwarf_file *df, const struct spec *s, struct candidate
 					    "+%lu is not at an instruction boundary in %s (see objdump -d)",
 					    s->offset, s->func);
 		} else if (s->has_relline) {
-			int decl = 0;
-			Dwarf_Addr a;
+			const char *file;
+			long abs = dw_instance_decl(cd, &file) + s->line;
 
-			dwarf_decl_line(&cd->fn, &decl);
-			if (cd->inlined) {
-				Dwarf_Attribute at;
-				Dwarf_Die origin;
-
-				if (dwarf_attr(&cd->fn, DW_AT_abstract_origin, &at) && dwarf_formref_die(&at, &origin))
-					dwarf_decl_line(&origin, &decl);
+			/* a copy where the optimizer left no code for the line has no such point */
+			if (dw_instance_line(cd, file, abs, &cd->addr)) {
+				if (!missing_line++)
+					missing_abs = abs;
+				cd->addr = 0;
 			}
-			if (lines_in(&cd->cu, NULL, decl + s->line, low, high ? high : low + 1, &a))
-				return spec_fail(err, s->suffix_col, 1, "no code at line %ld of %s (line %ld of its "
-					    "file); see vtrace probe --lines %s", s->line, s->func, decl + s->line,
-					    s->func);
-			cd->addr = a;
 		} else if (!s->ret && !cd->inlined && needs_prologue_skip(&cd->fn) &&
 			   !prologue_end(&cd->cu, low, high ? high : low + 1, &pe)) {
 			cd->addr = pe;
 		}
 	}
+	if (missing_line == c->n)
+		return spec_fail(err, s->suffix_col, 1, "no code at line %ld of %s (line %ld of its file)%s; "
+			    "see vtrace probe --lines %s", s->line, s->func, missing_abs,
+			    c->n > 1 ? " in any of its copies" : "", s->func);
+	if (missing_line) {
+		size_t kept = 0;
+
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].addr)
+				c->v[kept++] = c->v[i];
+		c->n = kept;
+	}
+	drop_same_code(c);
 	return 0;
 }

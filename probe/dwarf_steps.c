@@ -23,7 +23,7 @@ int dw_set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa
 		return spec_fail(err, sa->col, sa->len, "cannot read the type of '%s'", sa->text);
 	a->type_name = die_type_name(type);
 	a->type = die_value_type(type, 0);
-	dwarf_aggregate_size(&t, &size);
+	die_type_size(&t, &size);
 	switch (dwarf_tag(&t)) {
 	case DW_TAG_base_type:
 	case DW_TAG_enumeration_type: {
@@ -48,6 +48,10 @@ int dw_set_final(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *sa
 		if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 			return spec_fail(err, sa->col, sa->len, "'%s' (%s) lives in registers here; fetch its "
 				    "fields one by one", sa->text, a->type_name);
+		/* a class only declared here (and defined nowhere vtrace looks) has no size to read */
+		if (dwarf_hasattr(&t, DW_AT_declaration))
+			return spec_fail(err, sa->col, sa->len, "'%s' has an incomplete type: %s is declared but "
+					 "not defined in the debug info", sa->text, a->type_name);
 		a->final = FINAL_BYTES;
 		a->size = size;
 		break;
@@ -134,6 +138,8 @@ int dw_apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *
 		   struct spec_error *err)
 {
 	Dwarf_Die cur = *type;
+	bool last_member = false;	/* cur is the type of its struct's last member */
+	int dim = 0;			/* the dimensions of the array cur already indexed */
 	int rc;
 
 	for (size_t i = 0; i < sa->nsteps; i++) {
@@ -165,17 +171,51 @@ int dw_apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *
 				return -EINVAL;
 			}
 			free(tn);
-			if (die_peel(&target, &et) || dwarf_aggregate_size(&et, &esize))
+			if (die_peel(&target, &et) || die_type_size(&et, &esize))
 				return spec_fail(err, st->col, len, "the elements here have no size");
 			if (tag == DW_TAG_array_type) {
+				Dwarf_Word counts[8], n, stride = esize;
+				int ndims = die_array_dims(&t, counts, 8);
+
+				if (ndims <= 0) {
+					ndims = 1;
+					counts[0] = 0;
+				}
+				/* a row of int m[3][4] is 4 ints: the stride counts the dimensions after this one */
+				for (int d = dim + 1; d < ndims; d++) {
+					if (!counts[d] || stride > UINT64_MAX / counts[d])
+						return spec_fail(err, st->col, len, "the rows here have no size");
+					stride *= counts[d];
+				}
+				n = counts[dim];
+				/* a struct's last member declared [1] or [0] is the flexible-array idiom */
+				if (n <= 1 && dim == 0 && last_member)
+					n = 0;
+				if (n && (st->index < 0 || (Dwarf_Word)st->index >= n)) {
+					tn = die_type_name(&cur);
+					spec_fail(err, st->col, len, "[%ld] is out of bounds of %s "
+						  "(indexes 0 to %llu)", st->index, tn, (unsigned long long)n - 1);
+					free(tn);
+					return -EINVAL;
+				}
 				if (a->base == FETCH_REG || a->base == FETCH_CONST || a->base == FETCH_EXPR)
 					return spec_fail(err, st->col, len, "the array lives in a register here");
-				fetch_add_offset(a, st->index * (int64_t)esize);
+				fetch_add_offset(a, st->index * (int64_t)stride);
+				if (++dim < ndims)
+					continue;	/* still the array: the next [] picks within the row */
 			} else if (fetch_follow(a, st->index * (int64_t)esize)) {
 				return -ENOMEM;
 			}
+			dim = 0;
+			last_member = false;
 			cur = target;
 			continue;
+		}
+		if (dim) {
+			tn = die_type_name(&cur);
+			spec_fail(err, st->col, len, "index every dimension of %s before this", tn);
+			free(tn);
+			return -EINVAL;
 		}
 
 		if (st->kind == STEP_ARROW) {
@@ -248,6 +288,16 @@ int dw_apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *
 		if (!die_type(&member, &mt))
 			return spec_fail(err, st->col, len, "member '%s' has no type", st->field);
 		cur = mt;
+		last_member = die_is_last_member(&member);
+	}
+	if (dim) {
+		const struct spec_step *st = &sa->steps[sa->nsteps - 1];
+		char *tn = die_type_name(&cur);
+
+		spec_fail(err, st->col, 1, "this is a row of %s: index each dimension (vtrace reads "
+			  "elements, not rows)", tn);
+		free(tn);
+		return -EINVAL;
 	}
 	*type = cur;
 	return 0;

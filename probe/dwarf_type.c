@@ -34,18 +34,49 @@ bool die_is_reference(Dwarf_Die *type)
 	return tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type;
 }
 
+bool dw_lang_is_cxx(int lang)
+{
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14 ||
+	       lang == DW_LANG_ObjC_plus_plus;
+}
+
+/*
+ * A dwz partial unit has no language of its own: it has the language of
+ * the compile units importing it, which dwarf.c knows per file.
+ */
+static bool partial_unit(Dwarf_Die *die, Dwarf_Die *cu, int *lang)
+{
+	if (!dwarf_diecu(die, cu, NULL, NULL))
+		return false;
+	*lang = dwarf_srclang(cu);
+	return *lang < 0;
+}
+
+int die_lower_bound(Dwarf_Die *die, Dwarf_Sword *lower)
+{
+	Dwarf_Die cu;
+	int lang = -1;
+
+	if (partial_unit(die, &cu, &lang))
+		return dw_file_lower_bound(dwarf_cu_getdwarf(cu.cu), lower);
+	return dwarf_default_lower_bound(lang, lower);
+}
+
+bool die_unit_cxx(Dwarf_Die *die)
+{
+	Dwarf_Die cu;
+	int lang = -1;
+
+	if (partial_unit(die, &cu, &lang))
+		return dw_file_cxx(dwarf_cu_getdwarf(cu.cu));
+	return dw_lang_is_cxx(lang);
+}
+
 /* C++ units name types with their scopes (shop::Cart), as gdb prints them. */
 static bool is_cplusplus(Dwarf_Die *die)
 {
-	Dwarf_Die cu;
-	Dwarf_Attribute a;
-	Dwarf_Word lang;
-
-	if (!dwarf_diecu(die, &cu, NULL, NULL) || !dwarf_attr(&cu, DW_AT_language, &a) ||
-	    dwarf_formudata(&a, &lang))
-		return false;
-	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
-	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
+	return die_unit_cxx(die);
 }
 
 /* "ns::Class::" for a DIE declared in namespaces or classes (C++). */
@@ -68,7 +99,11 @@ static void add_scope_prefix(Dwarf_Die *die, struct strbuf *sb)
 /* Skips typedefs and qualifiers. */
 int die_peel(Dwarf_Die *type, Dwarf_Die *out)
 {
-	return dwarf_peel_type(type, out);
+	int rc = dwarf_peel_type(type, out);
+
+	if (!rc)
+		die_complete_type(out, out);
+	return rc;
 }
 
 static void type_name(Dwarf_Die *type, struct strbuf *sb, int depth)
@@ -136,20 +171,13 @@ static void type_name(Dwarf_Die *type, struct strbuf *sb, int depth)
 		break;
 	}
 	case DW_TAG_array_type: {
-		Dwarf_Die sub;
-		Dwarf_Word n = 0;
+		Dwarf_Word counts[8];
+		int n = die_array_dims(type, counts, 8);
 
 		if (die_type(type, &inner))
 			type_name(&inner, sb, depth + 1);
-		if (dwarf_child(type, &sub) == 0) {
-			Dwarf_Attribute a;
-
-			if (dwarf_attr(&sub, DW_AT_count, &a))
-				dwarf_formudata(&a, &n);
-			else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
-				n++;
-		}
-		strbuf_addf(sb, "[%llu]", (unsigned long long)n);
+		for (int i = 0; i < (n > 0 ? n : 1); i++)
+			strbuf_addf(sb, "[%llu]", n > 0 ? (unsigned long long)counts[i] : 0ULL);
 		break;
 	}
 	case DW_TAG_subroutine_type:
@@ -168,19 +196,128 @@ char *die_type_name(Dwarf_Die *type)
 	return strbuf_detach(&sb);
 }
 
-static uint32_t array_count(Dwarf_Die *arr)
+/*
+ * A subrange's bound, read as its index type says: GCC writes a bound of an
+ * unsigned index type in the smallest form (char buf[200]: data1 0xc7),
+ * which dwarf_formsdata() would sign-extend.  Signed where the subrange
+ * has no type, as libdw reads it.
+ */
+static int subrange_bound(Dwarf_Die *sub, Dwarf_Attribute *a, Dwarf_Sword *v)
+{
+	Dwarf_Die t, it;
+	Dwarf_Attribute enc_attr;
+	Dwarf_Word enc = DW_ATE_signed, u;
+
+	if (die_type(sub, &t) && !die_peel(&t, &it) && dwarf_attr_integrate(&it, DW_AT_encoding, &enc_attr))
+		dwarf_formudata(&enc_attr, &enc);
+	if (enc == DW_ATE_signed || enc == DW_ATE_signed_char)
+		return dwarf_formsdata(a, v);
+	if (dwarf_formudata(a, &u))
+		return -1;
+	*v = (Dwarf_Sword)u;	/* an all-ones upper bound: an empty array ([0]) */
+	return 0;
+}
+
+/*
+ * The number of elements of one dimension (a DW_TAG_subrange_type): its
+ * count, or its bounds with the lower bound its unit's language implies.
+ * -1 where it has none (a flexible array member) or a computed one (a VLA).
+ */
+static int subrange_count(Dwarf_Die *sub, Dwarf_Word *n)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword lower = 0, upper;
+
+	if (dwarf_attr_integrate(sub, DW_AT_count, &a))
+		return dwarf_formudata(&a, n);
+	if (!dwarf_attr_integrate(sub, DW_AT_upper_bound, &a) || subrange_bound(sub, &a, &upper))
+		return -1;
+	if (dwarf_attr_integrate(sub, DW_AT_lower_bound, &a)) {
+		if (subrange_bound(sub, &a, &lower))
+			return -1;
+	} else if (die_lower_bound(sub, &lower)) {
+		return -1;
+	}
+	*n = upper >= lower ? (Dwarf_Word)(upper - lower) + 1 : 0;
+	return 0;
+}
+
+/* The elements of each of an array's dimensions (0: unknown), at most max; their number or -1. */
+int die_array_dims(Dwarf_Die *arr, Dwarf_Word *counts, int max)
 {
 	Dwarf_Die sub;
-	Dwarf_Word n = 0;
-	Dwarf_Attribute a;
+	int n = 0;
 
 	if (dwarf_child(arr, &sub))
-		return 0;
-	if (dwarf_attr(&sub, DW_AT_count, &a))
-		dwarf_formudata(&a, &n);
-	else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
+		return -1;
+	do {
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
+		if (n == max)
+			return -1;
+		if (subrange_count(&sub, &counts[n]))
+			counts[n] = 0;
 		n++;
+	} while (dwarf_siblingof(&sub, &sub) == 0);
 	return n;
+}
+
+/* The elements of an array, all its dimensions' together; 0 when unknown. */
+uint32_t die_array_count(Dwarf_Die *arr)
+{
+	Dwarf_Word counts[8], total = 1;
+	int n = die_array_dims(arr, counts, 8);
+
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		if (!counts[i] || total > UINT32_MAX / counts[i])
+			return 0;
+		total *= counts[i];
+	}
+	return total;
+}
+
+/* Whether m is its struct's last data member (where a [1] or [0] array is the flexible idiom). */
+bool die_is_last_member(Dwarf_Die *m)
+{
+	Dwarf_Die next = *m;
+
+	while (dwarf_siblingof(&next, &next) == 0)
+		if (dwarf_tag(&next) == DW_TAG_member && !dwarf_hasattr(&next, DW_AT_external) &&
+		    !dwarf_hasattr(&next, DW_AT_declaration))
+			return false;
+	return true;
+}
+
+static int type_size(Dwarf_Die *type, Dwarf_Word *size, int depth)
+{
+	Dwarf_Die t, et, sub;
+	Dwarf_Word total, n;
+
+	if (dwarf_aggregate_size(type, size) == 0)
+		return 0;
+	/*
+	 * libdw sizes an array by its unit's language, which a dwz partial
+	 * unit does not have: size it here with the importing units' one.
+	 */
+	if (depth > MAX_DEPTH || die_peel(type, &t) || dwarf_tag(&t) != DW_TAG_array_type ||
+	    !die_type(&t, &et) || type_size(&et, &total, depth + 1) || dwarf_child(&t, &sub))
+		return -1;
+	do {
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
+		if (subrange_count(&sub, &n) || (n && total > UINT64_MAX / n))
+			return -1;
+		total *= n;
+	} while (dwarf_siblingof(&sub, &sub) == 0);
+	*size = total;
+	return 0;
+}
+
+int die_type_size(Dwarf_Die *type, Dwarf_Word *size)
+{
+	return type_size(type, size, 0);
 }
 
 /* A C++ static data member: declared in the class, stored elsewhere. */
@@ -284,7 +421,7 @@ struct value_type *die_value_type(Dwarf_Die *type, int depth)
 	if (!v)
 		return NULL;
 	v->name = die_type_name(type);
-	if (dwarf_aggregate_size(&t, &size) == 0)
+	if (die_type_size(&t, &size) == 0)
 		v->size = size;
 	switch (dwarf_tag(&t)) {
 	case DW_TAG_base_type: {
@@ -338,16 +475,37 @@ struct value_type *die_value_type(Dwarf_Die *type, int depth)
 		} while (dwarf_siblingof(&e, &e) == 0);
 		break;
 	}
-	case DW_TAG_array_type:
+	case DW_TAG_array_type: {
+		Dwarf_Word counts[8];
+		int ndims = die_array_dims(&t, counts, 8);
+
 		v->kind = VK_ARRAY;
-		v->count = array_count(&t);
+		v->count = ndims > 0 && counts[0] <= UINT32_MAX ? counts[0] : 0;
 		if (die_type(&t, &inner))
 			v->elem = die_value_type(&inner, depth + 1);
+		/* int m[3][4]: an array of 3 rows, each an array of 4 ints, as gdb prints it */
+		for (int d = ndims - 1; d > 0 && v->elem; d--) {
+			struct value_type *row = calloc(1, sizeof(*row));
+
+			if (!row || counts[d] > UINT32_MAX || !counts[d]) {
+				free(row);
+				value_type_free(v->elem);
+				v->elem = NULL;
+				break;
+			}
+			row->kind = VK_ARRAY;
+			row->count = counts[d];
+			row->elem = v->elem;
+			row->size = row->count * row->elem->size;
+			row->name = strdup("");
+			v->elem = row;
+		}
 		if (!v->elem) {
 			value_type_free(v);
 			return NULL;
 		}
 		break;
+	}
 	case DW_TAG_structure_type:
 	case DW_TAG_class_type:
 	case DW_TAG_union_type:

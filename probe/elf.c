@@ -5,9 +5,11 @@
 #include <libelf.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "probe/arch.h"
 #include "probe/elf.h"
 
 static int elf_open(const char *path, int *fd, Elf **elf)
@@ -45,6 +47,62 @@ int elf_machine(const char *path, int *machine)
 		err = -ENOEXEC;
 	else
 		*machine = eh.e_machine;
+	elf_close(fd, elf);
+	return err;
+}
+
+static const char *machine_name(int machine)
+{
+	switch (machine) {
+	case EM_386: return "i386";
+	case EM_X86_64: return "x86-64";
+	case EM_AARCH64: return "aarch64";
+	case EM_ARM: return "arm";
+	case EM_RISCV: return "riscv";
+	case EM_PPC64: return "ppc64";
+	case EM_S390: return "s390";
+	case EM_BPF: return "BPF";
+	default: return NULL;
+	}
+}
+
+int elf_target_check(const char *path, char *msg, size_t size)
+{
+	const char *name;
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, err, class;
+
+	err = elf_open(path, &fd, &elf);
+	if (err)
+		return err;
+	class = gelf_getclass(elf);
+	if (!gelf_getehdr(elf, &eh))
+		err = -ENOEXEC;
+	else if (class != ELFCLASS64 || eh.e_machine != ARCH_ELF_MACHINE)
+		err = -EOPNOTSUPP;
+	elf_close(fd, elf);
+	if (err != -EOPNOTSUPP)
+		return err;
+	name = machine_name(eh.e_machine);
+	if (name)
+		snprintf(msg, size, "%s is a %d-bit ELF for %s; vtrace probes 64-bit %s code only",
+			 path, class == ELFCLASS64 ? 64 : 32, name, ARCH_NAME);
+	else
+		snprintf(msg, size, "%s is a %d-bit ELF for machine %d; vtrace probes 64-bit %s "
+			 "code only", path, class == ELFCLASS64 ? 64 : 32, eh.e_machine, ARCH_NAME);
+	return err;
+}
+
+int elf_path_insn_starts_at(const char *path, uint64_t entry, uint64_t addr)
+{
+	Elf *elf;
+	int fd, err;
+
+	err = elf_open(path, &fd, &elf);
+	if (err)
+		return err;
+	err = elf_insn_starts_at(elf, entry, addr);
 	elf_close(fd, elf);
 	return err;
 }

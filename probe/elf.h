@@ -13,6 +13,22 @@
 int elf_machine(const char *path, int *machine);
 
 /*
+ * Is path code vtrace can probe (a 64-bit ELF for probe/arch.h's machine)?
+ * 0 yes; -ENOEXEC not an ELF file (msg untouched); -EOPNOTSUPP another
+ * class or machine, with the message in msg ("X is a 32-bit ELF for i386;
+ * ...").
+ */
+int elf_target_check(const char *path, char *msg, size_t size);
+
+/*
+ * Does an instruction start at addr, decoding from entry (a function's
+ * first byte, link-time addresses)?  0 yes, -EINVAL no, -ENOTSUP or
+ * -ENOENT when it cannot be told (no decoder, no code there).
+ */
+int elf_insn_starts_at(Elf *elf, uint64_t entry, uint64_t addr);
+int elf_path_insn_starts_at(const char *path, uint64_t entry, uint64_t addr);
+
+/*
  * Finds function symbol name (.symtab, then .dynsym) and the file offset
  * its address maps to (what a uprobe attaches at).  A versioned symbol
  * ("fopen@@GLIBC_2.2.5") is found by its bare name, the default version

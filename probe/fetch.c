@@ -6,16 +6,13 @@
 
 #include "probe/fetch.h"
 
-static const char *const reg_names[DREG_NUM] = {
-	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
-};
-
 const char *dwarf_reg_name(int reg)
 {
+	const char *n = arch_reg_name(reg);
+
 	if (reg == DREG_CTX)
 		return "ctx";
-	return reg >= 0 && reg < DREG_NUM ? reg_names[reg] : "?";
+	return n ? n : "?";
 }
 
 void fetch_arg_free(struct fetch_arg *a)
@@ -138,6 +135,17 @@ static void describe_ops(struct strbuf *sb, const struct fetch_arg *a)
 			strbuf_addstr(sb, op_names[op->kind]);
 	}
 	strbuf_addch(sb, ']');
+}
+
+int probe_instance_add_arg(struct probe_instance *in, struct fetch_arg *a)
+{
+	struct fetch_arg *na = realloc(in->args, (in->nargs + 1) * sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	in->args = na;
+	in->args[in->nargs++] = *a;
+	return 0;
 }
 
 void probe_resolved_free(struct probe_resolved *r)

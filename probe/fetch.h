@@ -8,6 +8,7 @@
 
 #include "lib/strbuf.h"
 #include "lib/value.h"
+#include "probe/arch.h"
 #include "probe/spec.h"
 
 /*
@@ -72,14 +73,6 @@ struct fetch_op {
 #define FETCH_EXPR_MAX_OPS 128
 #define FETCH_EXPR_MAX_DEPTH 8
 
-/* DWARF register numbers on x86-64 (the psABI's), which fetches use. */
-enum {
-	DREG_RAX, DREG_RDX, DREG_RCX, DREG_RBX, DREG_RSI, DREG_RDI, DREG_RBP, DREG_RSP,
-	DREG_R8, DREG_R9, DREG_R10, DREG_R11, DREG_R12, DREG_R13, DREG_R14, DREG_R15,
-	DREG_RIP, DREG_NUM,
-	DREG_CTX = DREG_NUM,	/* the program's context: raw_tp u64 args[], a tp record */
-};
-
 enum fetch_final {
 	FINAL_INT,		/* an integer (signedness in is_signed), pointer, char, bool, enum */
 	FINAL_STRING,		/* the value is a char pointer: copy the string */
@@ -103,6 +96,12 @@ struct fetch_arg {
 	uint8_t bit_offset;	/* bitfields: bits within the size bytes read */
 	uint8_t bit_size;
 	bool hex;		/* x8..x64 */
+	/*
+	 * Trampoline programs (TARGET_FENTRY, TARGET_TP_BTF): how many of the
+	 * fetch's reads, from the first (the ctx slot), are plain loads the
+	 * verifier types from BTF; the rest are probe reads (probe/btf_args.c).
+	 */
+	uint8_t direct;
 	struct value_type *type;	/* for printing */
 	/*
 	 * FOP_ENTRY_REG: registers saved by a companion probe at the entry of
@@ -126,7 +125,8 @@ struct fetch_arg {
 
 struct probe_instance {
 	uint64_t addr;		/* link-time address of the probe */
-	uint64_t file_offset;	/* uprobes: where in the file */
+	uint64_t file_offset;	/* uprobes: where in the file; a module's: in section */
+	char section[32];	/* a kernel module's: the ELF section of addr ("": not one) */
 	char *func;		/* the function the address is in */
 	uint64_t func_offset;	/* addr - that function's entry */
 	char *src_file;
@@ -142,6 +142,8 @@ enum probe_target {
 	TARGET_KERNEL,		/* kprobes on vmlinux or a module */
 	TARGET_RAW_TP,
 	TARGET_TP,
+	TARGET_FENTRY,		/* fentry, or fexit (ret): args in the ctx's u64 array */
+	TARGET_TP_BTF,		/* a BTF-typed raw tracepoint: args in the ctx's u64 array */
 };
 
 struct probe_resolved {
@@ -157,6 +159,8 @@ struct probe_resolved {
 };
 
 void fetch_arg_free(struct fetch_arg *a);
+/* Appends a to the instance's args, which own it from then: 0 or -ENOMEM. */
+int probe_instance_add_arg(struct probe_instance *in, struct fetch_arg *a);
 
 /* Building a fetch while walking ->, . and []: */
 /* one more dereference, landing off bytes past the pointer read */

@@ -8,6 +8,7 @@
 #include "lib/fs.h"
 #include "lib/ldpath.h"
 
+#include "probe/btf_args.h"
 #include "probe/btf_resolve.h"
 #include "probe/dwarf.h"
 #include "probe/elf.h"
@@ -34,20 +35,12 @@ static int symbol_resolve(const struct spec *s, const char *path, struct probe_r
 	uint64_t addr = s->addr, size = 0, off;
 
 	if (s->point == POINT_FUNC) {
-		if (elf_func_offset(path, s->func, &addr, &size, &off)) {
-			err->col = s->func_col;
-			err->len = strlen(s->func);
-			snprintf(err->msg, sizeof(err->msg), "no function '%s' in %s's symbol table (and "
-				 "no debug info)", s->func, path);
-			return -ENOENT;
-		}
-		if (s->has_offset && size && s->offset >= size) {
-			err->col = s->suffix_col;
-			err->len = 1;
-			snprintf(err->msg, sizeof(err->msg), "+%lu is past the end of %s (%llu bytes)",
-				 s->offset, s->func, (unsigned long long)size);
-			return -EINVAL;
-		}
+		if (elf_func_offset(path, s->func, &addr, &size, &off))
+			return spec_fail_errno(err, -ENOENT, s->func_col, strlen(s->func), "no function '%s' "
+					       "in %s's symbol table (and no debug info)", s->func, path);
+		if (s->has_offset && size && s->offset >= size)
+			return spec_fail(err, s->suffix_col, 1, "+%lu is past the end of %s (%llu bytes)",
+					 s->offset, s->func, (unsigned long long)size);
 		addr += s->offset;
 	}
 	out->target = TARGET_USER;
@@ -72,20 +65,11 @@ static int symbol_resolve(const struct spec *s, const char *path, struct probe_r
 		const struct spec_arg *sa = &s->args[i];
 		struct fetch_arg a = { .base = FETCH_REG, .final = FINAL_INT, .size = 8, .hex = true };
 		struct fetch_arg *na;
-		static const char *const names[] = { "ax", "dx", "cx", "bx", "si", "di", "bp", "sp",
-			"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ip" };
 
-		a.reg = sa->kind == EXPR_RETVAL ? DREG_RAX : -1;
-		for (int r = 0; a.reg < 0 && r < DREG_NUM; r++)
-			if (!strcmp(sa->var, names[r]) || (sa->var[0] == 'r' && !strcmp(sa->var + 1, names[r])) ||
-			    (sa->var[0] == 'e' && !strcmp(sa->var + 1, names[r])))
-				a.reg = r;
+		a.reg = sa->kind == EXPR_RETVAL ? DREG_RAX : arch_reg_by_name(sa->var);
 		if (a.reg < 0) {
-			err->col = sa->col;
-			err->len = sa->len;
-			snprintf(err->msg, sizeof(err->msg), "unknown register '%%%s'", sa->var);
 			probe_resolved_free(out);
-			return -EINVAL;
+			return spec_fail_errno(err, -EINVAL, sa->col, sa->len, "unknown register '%%%s'", sa->var);
 		}
 		a.name = strdup(sa->name);
 		a.type_name = strdup("u64");
@@ -198,6 +182,15 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 	memset(out, 0, sizeof(*out));
 	if (s->point == POINT_TP)
 		return tp_resolve(s, out, err);
+	if (s->point == POINT_FENTRY || s->point == POINT_TP_BTF)
+		return tramp_resolve(s, out, err);
+	if (s->via == VIA_FENTRY && !binary) {
+		const char *why;
+
+		if (spec_tramp_eligible(s, &why))
+			return spec_fail(err, 0, 0, "via=fentry: %s", why);
+		return tramp_resolve(s, out, err);	/* EVENT=FUNC[%return] on the trampoline */
+	}
 	if (s->point == POINT_RAW_TP || (!binary && !s->exec && !s->module))
 		return btf_resolve(s, out, err);
 	if (binary || s->exec) {
@@ -211,13 +204,16 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 		if (module_path(s->module, modpath, sizeof(modpath))) {
 			const char *in_spec = strstr(s->text, "module=");
 
-			err->col = in_spec ? in_spec - s->text + 7 : 0;
-			err->len = in_spec ? (int)strlen(s->module) : 0;
-			snprintf(err->msg, sizeof(err->msg), "no module '%s' under /lib/modules/%s; give "
-				 "module=PATH/TO/NAME.ko", s->module, release());
-			return -ENOENT;
+			return spec_fail_errno(err, -ENOENT, in_spec ? in_spec - s->text + 7 : 0,
+					       in_spec ? (int)strlen(s->module) : 0, "no module '%s' under "
+					       "/lib/modules/%s; give module=PATH/TO/NAME.ko", s->module, release());
 		}
 		path = modpath;
+	}
+	rc = elf_target_check(path, err->msg, sizeof(err->msg));
+	if (rc == -EOPNOTSUPP) {
+		exec_fail(s, binary, err);
+		goto out;
 	}
 	rc = dwarf_file_open(path, &df);
 	if (rc == -ENODATA && !needs_dwarf(s)) {

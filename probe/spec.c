@@ -10,7 +10,7 @@
 #include "lib/strbuf.h"
 #include "probe/spec.h"
 
-static const char *const keys[] = { "exec", "module", "inlines", "force", NULL };
+static const char *const keys[] = { "exec", "module", "inlines", "force", "via", NULL };
 
 static const struct {
 	const char *name;
@@ -28,6 +28,18 @@ const char *spec_type_name(enum spec_type t)
 		if (types[i].type == t)
 			return types[i].name;
 	return "default";
+}
+
+int spec_fail_errno(struct spec_error *err, int rc, int col, int len, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->col = col;
+	err->len = len;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int spec_fail(struct spec_error *err, int col, int len, const char *fmt, ...)
@@ -90,7 +102,8 @@ static int parse_key(struct spec *s, const char *text, int start, int end, struc
 	int i, rc = 0;
 
 	if (!eq)
-		return spec_fail(err, start, end - start, "expected key=value before ';' (keys: exec, module, inlines, force)");
+		return spec_fail(err, start, end - start, "expected key=value before ';' (keys: exec, module, "
+				 "inlines, force, via)");
 	key = strndup(seg, eq - seg);
 	val = strndup(eq + 1, text + end - eq - 1);
 	for (i = 0; keys[i]; i++)
@@ -98,7 +111,7 @@ static int parse_key(struct spec *s, const char *text, int start, int end, struc
 			break;
 	if (!keys[i]) {
 		rc = spec_fail(err, start, eq - seg, "unknown key '%s'; the keys are exec=PATH, module=NAME, "
-			  "inlines=yes|no and force=yes|no", key);
+			  "inlines=yes|no, force=yes|no and via=kprobe|fentry", key);
 	} else if (!*val) {
 		rc = spec_fail(err, eq - text + 1, 1, "'%s=' needs a value", key);
 	} else if (!strcmp(key, "exec")) {
@@ -109,6 +122,14 @@ static int parse_key(struct spec *s, const char *text, int start, int end, struc
 		free(s->module);
 		s->module = val;
 		val = NULL;
+	} else if (!strcmp(key, "via")) {
+		if (!strcmp(val, "kprobe"))
+			s->via = VIA_KPROBE;
+		else if (!strcmp(val, "fentry"))
+			s->via = VIA_FENTRY;
+		else
+			rc = spec_fail(err, eq - text + 1, strlen(val), "via= takes kprobe or fentry, not '%s'",
+				       val);
 	} else if (parse_bool(val, !strcmp(key, "inlines") ? &s->inlines : &s->force)) {
 		rc = spec_fail(err, eq - text + 1, strlen(val), "'%s' takes yes or no, not '%s'", key, val);
 	}
@@ -502,14 +523,44 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 	for (size_t i = 0; i < s->nargs; i++) {
 		const struct spec_arg *a = &s->args[i];
 
-		if (a->kind == EXPR_RETVAL && !s->ret && s->point != POINT_RAW_TP && s->point != POINT_TP)
+		if (a->kind == EXPR_RETVAL && s->point == POINT_FENTRY && !s->ret)
+			return spec_fail(err, a->col, a->len, "$retval is only known at a function's "
+				    "return: probe fexit/%s", s->func);
+		if (a->kind == EXPR_RETVAL && s->point == POINT_TP_BTF)
+			return spec_fail(err, a->col, a->len, "a tracepoint has no $retval");
+		if (a->kind == EXPR_RETVAL && !s->ret && s->point != POINT_RAW_TP && s->point != POINT_TP &&
+		    s->point != POINT_FENTRY)
 			return spec_fail(err, a->col, a->len, "$retval is only known at a function's "
 				    "return: add %%return to the probe point");
-		if (s->ret && (a->kind == EXPR_VAR || a->kind == EXPR_VARS))
+		if (s->point == POINT_FENTRY && a->kind == EXPR_VARS)
+			return spec_fail(err, a->col, a->len, "without DWARF a function has no locals; "
+				    "fetch its parameters ($params)");
+		/* fexit has the entry's arguments at the return, a kretprobe has not */
+		if (s->ret && s->point != POINT_FENTRY && s->via != VIA_FENTRY &&
+		    (a->kind == EXPR_VAR || a->kind == EXPR_VARS))
 			return spec_fail(err, a->col, a->len, "at %%return the function's locals are gone; "
 				    "fetch $retval, or probe a line before the return");
 	}
 	return 0;
+}
+
+bool spec_point_is_section(const struct spec *s)
+{
+	return s->point == POINT_RAW_TP || s->point == POINT_TP || s->point == POINT_FENTRY ||
+	       s->point == POINT_TP_BTF;
+}
+
+int spec_tramp_eligible(const struct spec *s, const char **why)
+{
+	*why = NULL;
+	if (s->point != POINT_FUNC || s->exec || s->module)
+		*why = "not a vmlinux function spec";
+	else if ((s->has_offset && s->offset) || s->has_relline || s->file)
+		*why = "the trampoline probes a function's entry and return only";
+	for (size_t i = 0; !*why && i < s->nargs; i++)
+		if (s->args[i].kind == EXPR_REG || s->args[i].kind == EXPR_VARS)
+			*why = "a trampoline program reads no registers or locals";
+	return *why ? -EINVAL : 0;
 }
 
 int spec_check_nargs(const struct spec *s, size_t nfetched, struct spec_error *err)
@@ -536,12 +587,98 @@ int spec_check_nargs(const struct spec *s, size_t nfetched, struct spec_error *e
 	return -E2BIG;
 }
 
+/*
+ * Whether "PREFIX=" before eq names the event: it does unless the point
+ * is a C++ operator (Cls::operator=, operator==), whose '=' is its own.
+ */
+static bool names_event(const char *start, const char *eq)
+{
+	const char *colon = memchr(start, ':', eq - start);
+	const char *name = colon ? colon + 1 : start;
+
+	if (!memmem(start, eq - start, "operator", 8))
+		return true;
+	return eq[1] != '=' && ident_len(name) == eq - name &&
+	       (!colon || ident_len(start) == colon - start);
+}
+
+/*
+ * A spec without EVENT= takes its event's name from the point, as perf
+ * probe does: FUNC (C++: the qualified name, "::" and what is not a C
+ * identifier becoming '_', the parameter list dropped), FUNC__return at
+ * %return, FUNC_L3 at FUNC:3, FILE_L12 (the file's name without its
+ * directory and suffix) at FILE:12, abs_ADDR at 0xADDR.  The session makes
+ * it unique among the run's events (FUNC_1, FUNC_2).
+ */
+static int derive_event(struct spec *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *base = s->point == POINT_LINE ? s->file : s->func, *slash, *dot;
+	size_t n;
+
+	if (s->point == POINT_ADDR) {
+		strbuf_addf(&sb, "abs_%llx", (unsigned long long)s->addr);
+	} else {
+		n = strlen(base);
+		if (s->point == POINT_LINE) {
+			slash = strrchr(base, '/');
+			base = slash ? slash + 1 : base;
+			dot = strchr(base, '.');
+			n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+		} else if (strchr(base, '(')) {
+			n = strchr(base, '(') - base;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char c = base[i];
+
+			if (is_ident(c))
+				strbuf_addch(&sb, c);
+			else if (sb.len && sb.buf[sb.len - 1] != '_')
+				strbuf_addch(&sb, '_');
+		}
+		while (sb.len && sb.buf[sb.len - 1] == '_')
+			sb.buf[--sb.len] = 0;
+		if (!sb.len || !is_ident_start(sb.buf[0])) {
+			struct strbuf t = STRBUF_INIT;
+
+			strbuf_addf(&t, "probe_%s", sb.buf ? sb.buf : "");
+			strbuf_release(&sb);
+			sb = t;
+		}
+		if (s->point == POINT_LINE || s->has_relline)
+			strbuf_addf(&sb, "_L%ld", s->line);
+		if (s->ret)
+			strbuf_addstr(&sb, "__return");
+	}
+	if (!sb.buf)
+		return -ENOMEM;
+	s->event = strbuf_detach(&sb);
+	s->event_col = s->point_col;
+	s->event_derived = true;
+	return 0;
+}
+
 static int parse_tracepoint(struct spec *s, const char *text, const char *p, struct spec_error *err)
 {
 	const char *name = strchr(p, '/') + 1, *end = name;
 
 	while (*end && !isspace((unsigned char)*end))
 		end++;
+	if (s->point == POINT_FENTRY || s->point == POINT_TP_BTF) {
+		/* a function or tracepoint name, nothing after it: no +OFF, no %return */
+		int n = ident_len(name);
+
+		if (name == end)
+			return spec_fail(err, name - text, 1, "expected a %s name after '%.*s'",
+					 s->point == POINT_TP_BTF ? "tracepoint" : "function",
+					 (int)(name - p), p);
+		if (name + n != end)
+			return spec_fail(err, name + n - text, end - name - n, "unexpected '%.*s' after "
+					 "the %s name%s", (int)(end - name - n), name + n,
+					 s->point == POINT_TP_BTF ? "tracepoint" : "function",
+					 s->point == POINT_FENTRY && !s->ret && name[n] == '%' ?
+					 " (fexit/FUNC probes the return)" : "");
+	}
 	if (s->point == POINT_TP) {
 		const char *slash = memchr(name, '/', end - name);
 
@@ -592,6 +729,13 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 		rc = parse_tracepoint(s, text, main_start, err);
 		goto done;
 	}
+	if (!strncmp(main_start, "fentry/", 7) || !strncmp(main_start, "fexit/", 6) ||
+	    !strncmp(main_start, "tp_btf/", 7)) {
+		s->point = main_start[1] == 'p' ? POINT_TP_BTF : POINT_FENTRY;
+		s->ret = main_start[1] == 'e' && main_start[2] == 'x';
+		rc = parse_tracepoint(s, text, main_start, err);
+		goto done;
+	}
 	if (!strncmp(main_start, "tp/", 3) || !strncmp(main_start, "tracepoint/", 11)) {
 		s->point = POINT_TP;
 		rc = parse_tracepoint(s, text, main_start, err);
@@ -602,11 +746,14 @@ int spec_parse(const char *text, struct spec *s, struct spec_error *err)
 	for (tok_end = main_start, depth = 0; *tok_end && (depth || !isspace((unsigned char)*tok_end)); tok_end++)
 		depth += *tok_end == '(' ? 1 : *tok_end == ')' && depth ? -1 : 0;
 	eq = memchr(main_start, '=', tok_end - main_start);
-	if (!eq) {
-		rc = spec_fail(err, main_start - text, tok_end - main_start,
-			  "expected EVENT=POINT (for example: myevent=func+4), not '%.*s'",
-			  (int)(tok_end - main_start), main_start);
-		goto fail;
+	if (!eq || !names_event(main_start, eq)) {
+		/* no EVENT=: the event is named after the point, as perf probe names it */
+		rc = parse_point(s, text, main_start - text, tok_end - text, err);
+		if (!rc)
+			rc = derive_event(s);
+		if (!rc)
+			rc = parse_args(s, text, tok_end, err);
+		goto done;
 	}
 	colon = memchr(main_start, ':', eq - main_start);
 	if (colon) {

@@ -9,8 +9,9 @@
 /*
  * A probe spec, as a section name or a command-line argument:
  *
- *   [key=value;]... [GROUP:]EVENT=POINT [ARG]...
+ *   [key=value;]... [[GROUP:]EVENT=]POINT [ARG]...
  *   raw_tp/NAME [ARG]...        tp/CATEGORY/NAME [ARG]...
+ *   fentry/FUNC [ARG]...        fexit/FUNC [ARG]...        tp_btf/NAME [ARG]...
  *
  *   POINT := FUNC[@FILE] [+OFF | :RELLINE | %return] | FILE:LINE | 0xADDR
  *   ARG   := [NAME=] EXPR [:TYPE]
@@ -28,6 +29,8 @@ enum spec_point_kind {
 	POINT_ADDR,		/* 0xADDR */
 	POINT_RAW_TP,		/* raw_tp/NAME */
 	POINT_TP,		/* tp/CATEGORY/NAME */
+	POINT_FENTRY,		/* fentry/FUNC, fexit/FUNC (ret): the BPF trampoline */
+	POINT_TP_BTF,		/* tp_btf/NAME: a BTF-typed raw tracepoint */
 };
 
 enum spec_expr_kind {
@@ -75,9 +78,11 @@ struct spec {
 	char *module;		/* module=NAME: a kernel module */
 	bool inlines;		/* inlines=yes|no (default yes) */
 	bool force;		/* force=yes|no */
+	enum spec_via { VIA_AUTO, VIA_KPROBE, VIA_FENTRY } via;	/* via=kprobe|fentry */
 	char *group;
-	char *event;
+	char *event;		/* EVENT=, or derived from the point (event_derived) */
 	int event_col;
+	bool event_derived;
 
 	enum spec_point_kind point;
 	char *func;		/* POINT_FUNC; raw_tp / tp name */
@@ -119,12 +124,32 @@ void spec_free(struct spec *spec);
  */
 int spec_check_nargs(const struct spec *spec, size_t nfetched, struct spec_error *err);
 
+/*
+ * raw_tp/, tp/, fentry/, fexit/ and tp_btf/ specs are spelled like the
+ * sections they replace and name no event: the program's name is the event.
+ */
+bool spec_point_is_section(const struct spec *spec);
+
+/*
+ * Can a kernel function spec (EVENT=FUNC, EVENT=FUNC%return) go through
+ * the trampoline instead of a kprobe?  0, or -EINVAL with *why.
+ */
+int spec_tramp_eligible(const struct spec *spec, const char **why);
+
 /* "u32", "string", ... */
 const char *spec_type_name(enum spec_type t);
 
-/* Fills err (col, len, message) and returns -EINVAL: for the parser and resolvers. */
+/*
+ * The one way probe/ reports: fills err (col, len, message) and returns
+ * -EINVAL (spec_fail: the spec is wrong, len at least 1) or rc, a -errno
+ * kept with the message (spec_fail_errno: -ENOENT for a function or module
+ * that is not there; len 0 underlines nothing, the spec as a whole).  The
+ * caller that knows the file and program prints it once (spec_error_print).
+ */
 int spec_fail(struct spec_error *err, int col, int len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+int spec_fail_errno(struct spec_error *err, int rc, int col, int len, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Prints "vtrace: WHERE: MSG" then the spec with a caret line. */
 void spec_error_print(const char *where, const char *text, const struct spec_error *err);

@@ -13,7 +13,9 @@
 #include "lib/error.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
+#include "probe/arch.h"
 #include "probe/stack.h"
+#include "lib/demangle.h"
 #include "vtrace_sample.h"
 
 #define FRAMES_MAX 128
@@ -75,6 +77,7 @@ struct stack_syms {
 	size_t nksyms;
 	bool ksyms_read;
 	struct strbuf text;
+	struct demangler *dm;	/* C++ names, demangled once each */
 };
 
 struct frame {
@@ -94,6 +97,10 @@ struct stack_syms *stack_syms_new(void)
 {
 	struct stack_syms *ss = calloc(1, sizeof(*ss));
 
+	if (ss && !(ss->dm = demangler_new())) {
+		free(ss);
+		ss = NULL;
+	}
 	return ss;
 }
 
@@ -101,6 +108,7 @@ void stack_syms_free(struct stack_syms *ss)
 {
 	if (!ss)
 		return;
+	demangler_free(ss->dm);
 	for (size_t i = 0; i < ss->nprocs; i++) {
 		proc_reset(&ss->procs[i]);
 		free(ss->procs[i].text);
@@ -362,21 +370,16 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 	return true;
 }
 
-/* struct pt_regs offsets (in u64s) of DWARF registers 0..16 on x86-64 */
-static const int pt_regs_index[17] = {
-	10, 12, 11, 5, 13, 14, 4, 19, 9, 8, 7, 6, 3, 2, 1, 0, 16,
-};
-
 static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
 {
 	struct proc *p = arg;
-	Dwarf_Word regs[17];
+	Dwarf_Word regs[DREG_NUM];
 
-	for (int i = 0; i < 17; i++)
-		regs[i] = p->regs[pt_regs_index[i]];
-	if (!dwfl_thread_state_registers(thread, 0, 16, regs))
+	for (int i = 0; i < DREG_NUM; i++)
+		regs[i] = p->regs[pt_regs_offset(i) / 8];
+	if (!dwfl_thread_state_registers(thread, 0, DREG_RIP, regs))
 		return false;
-	dwfl_thread_state_register_pc(thread, regs[16]);
+	dwfl_thread_state_register_pc(thread, regs[DREG_RIP]);
 	return true;
 }
 
@@ -412,11 +415,11 @@ static void unwind_user(struct proc *p, const unsigned char *regs, const unsigne
 	uint64_t r[VTRACE_UREGS_SIZE / 8];
 
 	memcpy(r, regs, sizeof(r));
-	if (!r[16])
+	if (!r[pt_regs_offset(DREG_RIP) / 8])
 		return;	/* a kernel thread: no user stack */
 	p->regs = r;
 	p->stack = stk;
-	p->sp = r[19];
+	p->sp = r[pt_regs_offset(DREG_RSP) / 8];
 	p->stack_len = stk_len;
 	if (!p->attached)
 		p->attached = dwfl_attach_state(p->dwfl, NULL, p->pid, &thread_cbs, p);
@@ -424,7 +427,7 @@ static void unwind_user(struct proc *p, const unsigned char *regs, const unsigne
 		dwfl_getthread_frames(p->dwfl, p->pid, frame_cb, u);
 	if (!u->n) {
 		/* no CFI to start from: the pc alone */
-		u->frames[u->n].pc = r[16];
+		u->frames[u->n].pc = r[pt_regs_offset(DREG_RIP) / 8];
 		u->frames[u->n].kernel = false;
 		u->frames[u->n++].activation = true;
 	}
@@ -500,15 +503,21 @@ static void frame_out(struct strbuf *sb, uint64_t pc, const struct sym *s, bool 
 {
 	switch (mode) {
 	case STACK_TEXT:
+		/* names and paths (a data file's maps name them) as text, never escape sequences */
 		strbuf_addf(sb, "\n\t%16" PRIx64 " ", pc);
-		if (s->name)
-			strbuf_addf(sb, "%s+0x%" PRIx64, s->name, s->off);
-		else
+		if (s->name) {
+			strbuf_add_escaped(sb, s->name, (size_t)-1, 0);
+			strbuf_addf(sb, "+0x%" PRIx64, s->off);
+		} else {
 			strbuf_addstr(sb, "[unknown]");
-		if (s->inlined)
+		}
+		if (s->inlined) {
 			strbuf_addstr(sb, " (inlined)");
-		else
-			strbuf_addf(sb, " (%s)", s->dso ? s->dso : "[unknown]");
+		} else {
+			strbuf_addstr(sb, " (");
+			strbuf_add_escaped(sb, s->dso ? s->dso : "[unknown]", (size_t)-1, 0);
+			strbuf_addch(sb, ')');
+		}
 		break;
 	case STACK_JSON:
 		strbuf_addf(sb, "%s{\"addr\":\"0x%" PRIx64 "\",\"symbol\":", *first ? "" : ",", pc);
@@ -560,8 +569,24 @@ static bool module_matches(struct proc *p, Dwfl_Module *mod, const char *path)
 	return true;
 }
 
+/*
+ * An inlined call's name: its function's linkage name demangled (C++:
+ * "shop::Cart::total() const", as the function's own frame prints), else
+ * DWARF's name.
+ */
+static const char *inlined_name(struct demangler *dm, Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *linkage = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+
+	if (!linkage)
+		linkage = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
+	return linkage ? demangle(dm, linkage) : dwarf_diename(die);
+}
+
 /* The frames of one pc, innermost first: its inlined calls, then its function. */
-static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, size_t max)
+static size_t user_syms(struct stack_syms *ss, struct proc *p, const struct frame *f,
+			struct sym *out, size_t max)
 {
 	Dwarf_Addr lookup = f->activation ? f->pc : f->pc - 1, bias;
 	Dwfl_Module *mod = p && p->dwfl ? dwfl_addrmodule(p->dwfl, lookup) : NULL;
@@ -576,7 +601,7 @@ static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, 
 		dso = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 		if (!module_matches(p, mod, dso))
 			return (out[0] = (struct sym){ NULL, 0, dso, false }), 1;
-		name = dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL);
+		name = demangle(ss->dm, dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL));
 		off += f->pc - lookup;
 	}
 	cu = mod ? dwfl_module_addrdie(mod, lookup, &bias) : NULL;
@@ -594,7 +619,7 @@ static size_t user_syms(struct proc *p, const struct frame *f, struct sym *out, 
 
 		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
-		in = dwarf_diename(&scopes[i]);
+		in = inlined_name(ss->dm, &scopes[i]);
 		out[n++] = (struct sym){ in, off, dso, true };
 	}
 	free(scopes);
@@ -609,17 +634,17 @@ static size_t cached_user_syms(struct stack_syms *ss, struct proc *p, const stru
 	size_t n;
 
 	if (!p || !p->gen)
-		return user_syms(p, f, out, max);
+		return user_syms(ss, p, f, out, max);
 	if (!ss->cache)
 		ss->cache = calloc(SYMCACHE_SIZE, sizeof(*ss->cache));
 	if (!ss->cache)
-		return user_syms(p, f, out, max);
+		return user_syms(ss, p, f, out, max);
 	e = &ss->cache[(f->pc * 0x9e3779b97f4a7c15ULL + p->gen) >> 51 & (SYMCACHE_SIZE - 1)];
 	if (e->gen == p->gen && e->pc == f->pc && e->activation == f->activation) {
 		memcpy(out, e->syms, e->n * sizeof(*out));
 		return e->n;
 	}
-	n = user_syms(p, f, out, max);
+	n = user_syms(ss, p, f, out, max);
 	if (n <= SYMCACHE_SYMS) {
 		e->gen = p->gen;
 		e->pc = f->pc;
@@ -677,7 +702,7 @@ int stack_syms_print(void *ctx, struct strbuf *sb, const struct vtrace_sample *h
 		} else {
 			uint64_t ip;
 
-			memcpy(&ip, q + 16 * 8, 8);
+			memcpy(&ip, q + pt_regs_offset(DREG_RIP), 8);
 			if (ip)
 				frames[u.n++] = (struct frame){ ip, false, true };
 		}

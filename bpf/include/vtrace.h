@@ -237,7 +237,7 @@ void __vtrace_printf_check(const char *fmt, ...) __attribute__((format(printf, 1
 		__s->p.str_max = VTRACE_STR_MAX;			\
 		__builtin_memset(__s->p.tags, 0, sizeof(__s->p.tags));	\
 		__VT_EACH(__VT_PUT, ##args)				\
-		bpf_ringbuf_submit(__s, 0);				\
+		bpf_ringbuf_submit(__s, BPF_RB_NO_WAKEUP);		\
 	}								\
 })
 
@@ -252,7 +252,7 @@ void __vtrace_printf_check(const char *fmt, ...) __attribute__((format(printf, 1
 		__s->p.type_id = bpf_core_type_id_local(typeof(*(ptr)));	\
 		__s->p.size = sizeof(*(ptr));				\
 		__builtin_memcpy(&__s->v, (ptr), sizeof(*(ptr)));	\
-		bpf_ringbuf_submit(__s, 0);				\
+		bpf_ringbuf_submit(__s, BPF_RB_NO_WAKEUP);		\
 	}								\
 })
 

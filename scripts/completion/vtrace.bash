@@ -66,10 +66,14 @@ _vtrace()
 		return 0
 		;;
 	-e|--event)
-		# EVENT=FUNC with -x BIN: FUNC from the binary; else files
+		# [EVENT=]FUNC with -x BIN: FUNC from the binary; else files
 		if [ -n "$bin" ] && [[ $cur == *=* ]] && [[ $cur != */* ]]; then
 			local head=${cur%%=*}=
 			COMPREPLY=($(compgen -P "$head" -W "$(_vtrace_funcs "$bin" "${cur#*=}")" -- "${cur#*=}"))
+			return 0
+		fi
+		if [ -n "$bin" ] && [[ $cur != */* ]]; then
+			COMPREPLY=($(compgen -W "$(_vtrace_funcs "$bin" "$cur")" -- "$cur") $(compgen -f -- "$cur"))
 			return 0
 		fi
 		COMPREPLY=($(compgen -f -- "$cur"))

@@ -27,6 +27,27 @@ fi
 cat "$T/cmd.out" "$T/agg.json" > "$T/both"
 $CHECK json "$T/both" | sed 's/^\(not \)\{0,1\}ok - /&-o FILE: /'
 
+# -o DATA: the file keeps the aggregations and maps; script prints them as record printed them
+"$VTRACE" record -o "$T/agg.data" -e "$prog" -- "$bin" 200 > "$T/rec.out" 2> "$T/err.d"
+"$VTRACE" script -i "$T/agg.data" > "$T/script.out" 2>> "$T/err.d"
+if [ -s "$T/script.out" ] && [ "$(grep -v '^call ' "$T/rec.out")" = "$(cat "$T/script.out")" ]; then
+	ok "data file: script prints the aggregations record printed ($(grep -c '^@' "$T/script.out") lines)"
+else
+	not_ok "data file: script prints the aggregations record printed" "$(diff "$T/rec.out" "$T/script.out" | head)"
+fi
+grep '^call ' "$T/rec.out" | cat - "$T/script.out" > "$T/both"
+$CHECK text "$T/both" | sed 's/^\(not \)\{0,1\}ok - /&script -i DATA: /'
+"$VTRACE" script -i "$T/agg.data" --json > "$T/script.json" 2>> "$T/err.d"
+grep '^call ' "$T/rec.out" | cat - "$T/script.json" > "$T/both"
+$CHECK json "$T/both" | sed 's/^\(not \)\{0,1\}ok - /&script -i DATA --json: /'
+mprog=$(instantiate maps "$bin")
+"$VTRACE" record -w -e "$mprog" -- "$bin" 300 > "$T/mrec.out" 2> "$T/err.d2"
+"$VTRACE" script > "$T/mscript.out" 2>> "$T/err.d2"
+rm -f vtrace.data vtrace.data.old
+grep '^call ' "$T/mrec.out" | cat - "$T/mscript.out" > "$T/both"
+$CHECK maps-text "$T/both" | sed 's/^\(not \)\{0,1\}ok - /&record -w, script: /'
+expect_eq "data file: a map prints the same from the file" "$(grep -v '^call ' "$T/mrec.out")" "$(cat "$T/mscript.out")"
+
 prog=$(instantiate maps "$bin")
 "$VTRACE" record -e "$prog" -- "$bin" 300 > "$T/maps.text" 2> "$T/maps.err"
 $CHECK maps-text "$T/maps.text"
@@ -72,5 +93,36 @@ $CHECK cli "$T/cli.text"
 expect_grep "cli: no samples recorded, only aggregated" "[ vtrace: 0 samples, 0 lost ]" "$T/cli.err"
 "$VTRACE" record -e "$sp" --hist nope -- "$bin" 1 > /dev/null 2> "$T/cli.bad"
 expect_grep "cli: an arg the spec lacks is named" "--hist=nope: the spec has no such arg" "$T/cli.bad"
+# --by KEY, and args past the third (the spec's 5th and 6th here)
+sp="exec=$bin;ARG=work v0=value k0=key v1=value key value"
+"$VTRACE" record -e "$(echo "$sp" | sed s/ARG/calls/)" --count --by key \
+	-e "$(echo "$sp" | sed s/ARG/total/)" --sum value --by key \
+	-e "$(echo "$sp" | sed s/ARG/lo/)" --min value --by key \
+	-e "$(echo "$sp" | sed s/ARG/hi/)" --max value --by key \
+	-e "$(echo "$sp" | sed s/ARG/mean/)" --avg value --by key \
+	-e "$(echo "$sp" | sed s/ARG/sizes/)" --hist value --by key \
+	-- "$bin" 300 > "$T/by.text" 2> "$T/by.err"
+$CHECK cli-by "$T/by.text"
+# --by comm, pid: the process's own (bpftrace's builtins), when the spec has no such arg
+"$VTRACE" record -x "$bin" -e 'work key value' --count --by comm -e 'work value' --sum value --by comm \
+	-- "$bin" 150 > "$T/byc.text" 2> "$T/byc.err"
+want=$(awk '/^call / {n++; s += $3} END {printf "@work[%s]: %d\n\n@work_1[%s]: %.0f", c, n, c, s}' \
+	c="$(basename "$bin" | cut -c1-15)" "$T/byc.text")
+expect_eq "cli: --by comm counts and sums per command name (as the target's calls)" "$want" \
+	"$(grep -v '^call ' "$T/byc.text")"
+"$VTRACE" record -e 'raw_tp/sched_process_exec p->pid' --count --by comm \
+	-- sh -c 'ls > /dev/null; /bin/true; /bin/true' > "$T/byx.text" 2> "$T/byx.err"
+expect_eq "cli: --count --by comm of a process tree's execs" \
+	"$(printf '@sched_process_exec[ls]: 1\n@sched_process_exec[sh]: 1\n@sched_process_exec[true]: 2')" \
+	"$(grep '^@' "$T/byx.text" | sort)"
+"$VTRACE" record -x "$bin" -e 'work key' --count --by nope -- "$bin" 1 > /dev/null 2> "$T/by.bad"
+expect_grep "cli: --by an arg the spec lacks is named" "--by nope: the spec has no such arg" "$T/by.bad"
+"$VTRACE" record -x "$bin" -e 'work key' --by key -- "$bin" 1 > /dev/null 2> "$T/by.bad"
+rc=$?
+if [ $rc = 2 ] && grep -q -- "--by keys an aggregation" "$T/by.bad"; then
+	ok "cli: --by without an aggregation is a usage error"
+else
+	not_ok "cli: --by without an aggregation is a usage error" "rc $rc" "$(cat "$T/by.bad")"
+fi
 "$VTRACE" record -e "$prog" --count -- "$bin" 1 > /dev/null 2> "$T/cli.bad2"
 expect_grep "cli: a C file is told to call vtrace_count()" "apply to a spec; in a program, call vtrace_count()" "$T/cli.bad2"

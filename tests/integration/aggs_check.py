@@ -211,6 +211,21 @@ elif mode == "cli":
             "mean": int(sum(vals) / len(vals))}
     check(got == want, "cli: --count, --sum, --min, --max, --avg equal the target's",
           "expected %s\nactual   %s" % (want, got))
+elif mode == "cli-by":
+    # record -e SPEC --count/--sum/... ARG --by key, the args past the third
+    check(len(calls) > 0, "cli --by: the target printed its calls")
+    for name in ("calls", "total", "lo", "hi", "mean"):
+        got = {}
+        for l in out:
+            m = re.fullmatch(r"@%s\[(-?\d+)\]: (-?\d+)" % name, l)
+            if m:
+                got[int(m.group(1))] = int(m.group(2))
+        check(got == expect[name], "cli --by: @%s[key] equals the target's own %s per key (%d keys)"
+              % (name, name, len(got)), "expected %s\nactual   %s" % (expect[name], got))
+    h = text_hists("sizes")
+    check(set(h) == set(exp_sizes) and all(same_hist(h[k], exp_sizes[k]) for k in h),
+          "cli --by: @sizes[key] log2 buckets equal the target's values bucket by bucket",
+          "expected %s\nactual   %s" % ({k: dict(v) for k, v in exp_sizes.items()}, h))
 elif mode in ("maps-text", "maps-json"):
     seen = {}
     last = {}

@@ -58,13 +58,14 @@ comp vtrace pr
 comp vtrace record --js
 comp vtrace help sc
 comp vtrace record -x "$2" -e ev=gr
+comp vtrace record -x "$2" -e gr
 comp vtrace probe --funcs -x "$2" he
 comp vtrace record -F comm,ti
 COMP
 	mkdir -p "$T/bin" && ln -sf "$VTRACE" "$T/bin/vtrace"
 	PATH=$T/bin:$PATH bash "$T/comp.sh" scripts/completion/vtrace.bash "$TARGETS/strings-gcc-O2" > "$T/out" 2>&1
 	expect_eq "bash completion: subcommands, options, help's commands, -x BIN's functions in -e and probe, -F fields" \
-		"$(printf 'probe\n--json\nscript\nev=greet\nhex\ncomm,tid comm,time')" "$(cat "$T/out")"
+		"$(printf 'probe\n--json\nscript\nev=greet\ngreet\nhex\ncomm,tid comm,time')" "$(cat "$T/out")"
 fi
 rm -rf "$T/root"
 make -s install DESTDIR="$T/root" PREFIX=/usr > "$T/out" 2>&1

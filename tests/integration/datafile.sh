@@ -91,7 +91,7 @@ printf '\143\000\000\000' | dd of="$T/new.data" bs=1 seek=8 conv=notrunc 2> /dev
 "$VTRACE" script -i "$T/new.data" > "$T/out" 2> "$T/err"
 rc=$?
 expect_eq "a newer format is refused with a message" "1 0" "$rc $(wc -l < "$T/out")"
-expect_grep "which says so" "was written by a newer vtrace (data format 99; this one reads format 1)" "$T/err"
+expect_grep "which says so" "was written by a newer vtrace (data format 99; this one reads format 2)" "$T/err"
 echo hello > "$T/notdata"
 "$VTRACE" script -i "$T/notdata" > /dev/null 2> "$T/err"
 expect_grep "not a data file" "is not a vtrace data file" "$T/err"

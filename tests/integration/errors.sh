@@ -70,7 +70,7 @@ SEC("fentry/vfs_read") int f(void *ctx) { return 0; }
 char _license[] SEC("license") = "GPL";
 EOF
 )
-expect_fail "fentry says it is not supported yet" 1 "(fentry/fexit are not supported yet)" -- \
+expect_fail "fentry on a kernel that refuses trampolines says so" 1 "this kernel refuses BPF trampolines" -- \
 	record -e "$p" -- "$SYS" exit 0
 
 p=$(prog kprobe <<'EOF'

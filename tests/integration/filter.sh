@@ -37,6 +37,45 @@ for v in gcc-O0 clang-O2; do
 	check "$v" "$bin" 's == "gamma\tdelta"' 's == "gamma\tdelta"'
 	check "$v" "$bin" 's == "alph"' '0'
 	check "$v" "$bin" 'a != -1037 && (s == "alpha" || s == "beta")' 'a != -1037 && (s == "alpha" || s == "beta")'
+	# two args compared (as C compares them: c, unsigned short, is promoted), & bits, ~ globs
+	check "$v" "$bin" 'b < a' 'b < a'
+	check "$v" "$bin" 'a < d || d == a' 'a <= d'
+	check "$v" "$bin" 'c > d && d != 0' 'c > d && d != 0'
+	check "$v" "$bin" 'c & 1' 'c % 2 == 1'
+	check "$v" "$bin" 'c & 0xff == 0xfa || c & 6 == 4' 'c % 256 == 250 || int(c / 2) % 4 == 2'
+	check "$v" "$bin" 'a & 0x8000000000000000 && !(c & 2)' 'a < 0 && int(c / 2) % 2 == 0'
+	check "$v" "$bin" 's ~ "b*"' 's ~ /^b/'
+	check "$v" "$bin" 's ~ "*ta"' 's ~ /ta$/'
+	check "$v" "$bin" 's !~ "*l*"' 's !~ /l/'
+	check "$v" "$bin" 's ~ "?e[a-t]*"' 's ~ /^.e[a-t]/'
+	check "$v" "$bin" 's ~ "*l*h*" || s ~ "[!ab]*a"' 's ~ /l.*h/ || s ~ /^[^ab].*a$/'
+	check "$v" "$bin" 's ~ "alpha" && a > 0' 's == "alpha" && a > 0'
+	check "$v" "$bin" 's ~ "*a*a*" && s ~ "*[	]*"' 's ~ /a.*a/ && s ~ /\t/'
+done
+
+# two string args: equal, prefixes of each other, empty (the target prints its calls)
+for v in gcc-O2 clang-O0; do
+	bin=$TARGETS/pairs-$v
+	for f in 'x == y' 'x != y' 'x != y && m < n' 'x ~ "*b*" && m >= n'; do
+		case $f in
+		'x == y') pred='x == y' ;;
+		'x != y') pred='x != y' ;;
+		'x != y && m < n') pred='x != y && m < n' ;;
+		*) pred='x ~ /b/ && m >= n' ;;
+		esac
+		"$VTRACE" record -x "$bin" -e 'pair x:string y:string m n' --filter "$f" -- "$bin" \
+			> "$T/p" 2> "$T/p.err"
+		rc=$?
+		awk '/^pair / { x = substr($2, 3); y = substr($3, 3); m = substr($4, 3) + 0; n = substr($5, 3) + 0
+			if ('"$pred"') printf "x=\"%s\" y=\"%s\" m=%d n=%d\n", x, y, m, n }' "$T/p" > "$T/want"
+		sed -n 's/.* pair: //p' "$T/p" > "$T/got"
+		if [ $rc = 0 ] && [ "$(grep -c '^pair ' "$T/p")" = 6 ] && [ "$(cat "$T/want")" = "$(cat "$T/got")" ]; then
+			ok "filter pairs-$v: $f keeps $(wc -l < "$T/want") of 6 calls"
+		else
+			not_ok "filter pairs-$v: $f" "rc $rc" "want:" "$(cat "$T/want")" "got:" "$(cat "$T/got")" \
+				"$(head -5 "$T/p.err")"
+		fi
+	done
 done
 
 bin=$TARGETS/args-gcc-O2
@@ -79,7 +118,7 @@ bad() {
 bad "an unknown arg" 1 'a > 0 && nosuch == 3' 9 6 "no arg 'nosuch'; it has: a, s"
 bad "a string compared with a number" 1 's == 3' 5 1 "'s' is a string"
 bad "a number compared with a string" 1 'a != "x"' 5 3 "'a' is an integer"
-bad "a string ordered" 1 's < "x"' 2 1 "== and != only"
+bad "a string ordered" 1 's < "x"' 2 1 "== and != (and match a glob with ~) only"
 bad "= for ==" 2 'a = 1' 2 1 "use =="
 bad "an unclosed (" 2 '(a == 1 || a == 2' 0 1 "not closed"
 bad "a trailing &&" 2 'a == 1 &&' 9 1 "the filter ends"

@@ -22,6 +22,38 @@ for v in gcc-O2 clang-O2; do
 	fi
 done
 
+# a uprobe program fetches into its thread's sample (task storage), not the
+# CPU's: on a multi link the kernel runs it with only migration disabled, so
+# on a preemptible kernel another thread on this CPU could fill the CPU's
+# sample between its fetch and its send.  Register args only (the fast
+# path) go straight into a reserved ring record, which is the event's own.
+bin=$TARGETS/vars-gcc-O2
+for spec in "tsample=main argv[0]" "tsample=main argc"; do
+	"$VTRACE" record -a -e "exec=$bin;$spec" > /dev/null 2> "$T/a.err" &
+	vt=$!
+	calls=
+	for _ in $(seq 50); do
+		id=$(bpftool prog show 2>/dev/null | awk -F: '/ name tsample / { print $1; exit }')
+		[ -n "$id" ] && calls=$(bpftool prog dump xlated id "$id" 2>/dev/null |
+			grep -o 'call [a-z_]*task_storage_get[a-z_]*\|call [a-z_]*ringbuf_reserve[a-z_]*\|call [a-z_]*ringbuf_output[a-z_]*' |
+			sort -u | tr '\n' ' ')
+		[ -n "$calls" ] && break
+		sleep 0.2
+	done
+	kill -INT $vt 2>/dev/null
+	wait $vt
+	case "$spec:$calls" in
+	*argv*:*task_storage_get*ringbuf_output*|*argv*:*ringbuf_output*task_storage_get*)
+		ok "a uprobe spec's program fetches into its thread's sample ($calls)" ;;
+	*argc:*ringbuf_reserve*)
+		case "$calls" in
+		*task_storage_get*|*ringbuf_output*) not_ok "register args: straight into the ring" "calls: $calls" ;;
+		*) ok "a uprobe spec's register args go straight into a reserved ring record ($calls)" ;;
+		esac ;;
+	*) not_ok "a uprobe spec's program: its own sample ($spec)" "calls: ${calls:-no program seen}" "$(cat "$T/a.err")" ;;
+	esac
+done
+
 PYTHON=/usr/bin/python3.11
 if ! [ -x $PYTHON ] || ! "$VTRACE" probe -x $PYTHON --funcs 'Py_DECREF' 2>/dev/null | grep -q Py_DECREF; then
 	echo "ok - # SKIP python3.11 with python3.11-dbg's DWARF is not installed"

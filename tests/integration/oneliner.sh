@@ -129,3 +129,51 @@ if [ $rc = 1 ] && grep -q "missing.c: No such file or directory" "$T/miss.err"; 
 else
 	not_ok "oneliner: a missing .c file is a missing file, not a spec" "rc $rc" "$(cat "$T/miss.err")"
 fi
+
+# No EVENT=: the event is named after the point (perf probe's names), made
+# unique among the run's events; the values are the target's.
+"$VTRACE" record -x "$bin" -e 'compute a b' -e 'compute a' -e 'compute%return $retval' -- "$bin" 3 \
+	> "$T/un" 2> "$T/un.err"
+rc=$?
+sed -n 's/^compute a=\([^ ]*\) b=\([^ ]*\) .*/compute: a=\1 b=\2/p' "$T/un" > "$T/want"
+sed -n 's/^compute a=\([^ ]*\) .*/compute_1: a=\1/p' "$T/un" >> "$T/want"
+sed -n 's/^ret=/compute__return: retval=/p' "$T/un" >> "$T/want"
+for e in compute compute_1 compute__return; do
+	sed -n "s/.*: \($e: .*\)/\1/p" "$T/un"
+done > "$T/got"
+if [ $rc = 0 ] && [ "$(wc -l < "$T/want")" = 9 ] && [ "$(cat "$T/want")" = "$(cat "$T/got")" ] &&
+   ! grep -q 'two probes send samples' "$T/un.err"; then
+	ok "oneliner: specs without EVENT= are named compute, compute_1, compute__return (9 hits)"
+else
+	not_ok "oneliner: specs without EVENT= are named compute, compute_1, compute__return" "rc $rc" \
+		"$(diff "$T/want" "$T/got")" "$(head -5 "$T/un.err")"
+fi
+# ... in a C file's section too, and in a second file: unique across the run
+spec_program "$T/noname.c" "exec=$bin;compute d"
+spec_program "$T/noname2.c" "exec=$bin;compute:2 a"
+"$VTRACE" record -e "$T/noname.c" -e "$T/noname.c" -e "$T/noname2.c" -- "$bin" 2 > "$T/unc" 2> "$T/unc.err"
+rc=$?
+sed -n 's/^compute a=.* d=\([^ ]*\)$/compute: d=\1/p' "$T/unc" > "$T/want"
+sed -n 's/^compute a=.* d=\([^ ]*\)$/compute_1: d=\1/p' "$T/unc" >> "$T/want"
+for e in compute compute_1; do sed -n "s/.*: \($e: .*\)/\1/p" "$T/unc"; done > "$T/got"
+n=$(grep -c ' compute_L2: a=' "$T/unc")
+if [ $rc = 0 ] && [ -s "$T/want" ] && [ "$(cat "$T/want")" = "$(cat "$T/got")" ] && [ "$n" = 2 ]; then
+	ok "oneliner: a C section without EVENT= is named from its function, unique over files ($n line probes compute_L2)"
+else
+	not_ok "oneliner: a C section without EVENT= is named from its function" "rc $rc n $n" \
+		"$(diff "$T/want" "$T/got")" "$(head -5 "$T/unc.err")"
+fi
+# probe --dry-run: the same name; a spec that does not parse exits 2, as record does
+"$VTRACE" probe --dry-run "exec=$bin;compute a" > "$T/dry" 2>&1
+expect_eq "oneliner: probe --dry-run names an unnamed spec's event" \
+	"compute: 1 instance in $bin" "$(head -1 "$T/dry")"
+"$VTRACE" probe --dry-run "exec=$bin;compute a-->b" > /dev/null 2> "$T/dry.err"
+rc=$?
+"$VTRACE" record -e "exec=$bin;compute a-->b" -- "$bin" 1 > /dev/null 2> "$T/rec.err"
+rc2=$?
+if [ $rc = 2 ] && [ $rc2 = 2 ] && grep -q "unexpected '-'" "$T/dry.err"; then
+	ok "oneliner: probe --dry-run exits 2 on a spec parse error, as record"
+else
+	not_ok "oneliner: probe --dry-run exits 2 on a spec parse error, as record" "rc $rc $rc2" \
+		"$(cat "$T/dry.err")"
+fi

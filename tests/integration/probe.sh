@@ -22,6 +22,27 @@ else
 	not_ok "--lines: line $line's address matches gdb" "vtrace: $ours" "gdb: $gdbs" "$(cat "$T/out")"
 fi
 
+# --lines of a function split into a hot part and checksum.cold: every line
+# gdb places code for, at gdb's address, the cold part's lines included
+SPLIT=$TARGETS/splitfn-gcc-O2
+"$VTRACE" probe --lines checksum -x "$SPLIT" > "$T/out"
+want= have=
+for l in $(seq 16 27); do
+	a=$(gdb -batch -nx -ex "info line splitfn.c:$l" "$SPLIT" 2>/dev/null | sed -n 's/.*starts at address \(0x[0-9a-f]*\).*/\1/p')
+	[ -n "$a" ] && want="$want $l@$((a))"
+	b=$(awk -v l="$l" '$3 == l {print $4}' "$T/out")
+	[ -n "$b" ] && [ -n "$a" ] && have="$have $l@$((b))"
+done
+expect_eq "--lines of a hot/cold function: gdb's lines and addresses" "$want" "$have"
+cold=$(gdb -batch -nx -ex "info line splitfn.c:$(grep -n 'complain(buf' tests/targets/splitfn.c | cut -d: -f1)" "$SPLIT" 2>/dev/null |
+	sed -n 's/.*starts at address \(0x[0-9a-f]*\) <checksum.cold>.*/\1/p')
+"$VTRACE" probe --dry-run "ev=checksum:5 len" -x "$SPLIT" > "$T/out" 2>&1
+if [ -n "$cold" ] && grep -q " at $cold " "$T/out"; then
+	ok "checksum:5 is in checksum.cold at $cold, as gdb says"
+else
+	not_ok "checksum:5 is in checksum.cold" "gdb: ${cold:-no cold address}" "$(cat "$T/out")"
+fi
+
 # --vars: names and types at a point
 "$VTRACE" probe --vars handle -x "$BIN" > "$T/out"
 for v in "struct req \* *r" "int *status" "long int *bytes" "int *score" "long int *adjusted"; do
@@ -69,7 +90,7 @@ expect_error "optimized out: says where it is available" "'adjusted' is optimize
 expect_error "no debug info says how to get it" "has no debug info: rebuild it with -g, or install its -dbgsym package" \
 	"" --dry-run "ev=main argc" -x /bin/true
 expect_error "a line without code" "no code for vars.c:1 in" "" --dry-run "ev=vars.c:1" -x "$BIN"
-expect_error "unknown key lists the valid ones" "unknown key 'colour'; the keys are exec=PATH, module=NAME, inlines=yes|no and force=yes|no" \
+expect_error "unknown key lists the valid ones" "unknown key 'colour'; the keys are exec=PATH, module=NAME, inlines=yes|no, force=yes|no and via=kprobe|fentry" \
 	"0:6" --dry-run "colour=red;ev=handle"
 expect_error "%return with a local" "at %return the function's locals are gone" "" \
 	--dry-run "ev=handle%return score" -x "$BIN"

@@ -4,7 +4,12 @@
 # fetch ops read at the same stop (gdb_oracle.py's vars mode, fetch-eval
 # serve).  The code: Debian's glibc (DWARF from libc6-dbg) driven by
 # tests/targets/libcdrive.c, Debian's LTO + PGO python3.11 (DWARF from
-# python3.11-dbg) running realcode/python-loop.py, a C++ program
+# python3.11-dbg) running realcode/python-loop.py, Debian's liblua5.4
+# (DWARF from liblua5.4-0-dbg, compressed by dwz) running
+# realcode/lua-loop.lua through realcode/luadrive.c, Debian's libstdc++
+# (the debug build of libstdc++6-12-dbg, in /usr/lib/x86_64-linux-gnu/debug:
+# its strings, streams, locale facets, exception runtime, dynamic_cast)
+# driven by realcode/cxxdrive.cpp, a C++ program
 # (tests/targets-cxx/shop.cpp) and the project's own targets, each built by
 # gcc/g++ and clang/clang++ at -O0 and -O2.
 #
@@ -33,6 +38,10 @@ MAXHITS=${REALCODE_MAXHITS:-2}
 MAXINSTS=${REALCODE_MAXINSTS:-8}
 LIBC=/lib/x86_64-linux-gnu/libc.so.6
 PYTHON=/usr/bin/python3.11
+LUA=/usr/lib/x86_64-linux-gnu/liblua5.4.so.0
+# libstdc++6-12-dbg's build of libstdc++ (src/ at -O0, libsupc++ at -O2)
+STDCXX_DIR=/usr/lib/x86_64-linux-gnu/debug
+STDCXX=$STDCXX_DIR/libstdc++.so.6.0.30
 # listings are not what is tested here: the unsanitized build makes them
 LISTER=$TOP/build/vtrace
 [ -x "$LISTER" ] || LISTER=$VTRACE
@@ -79,10 +88,11 @@ target_args() {
 	syscalls) echo count 3 x ;;
 	libcdrive) echo 2 "$T" ;;
 	shop) echo 2 ;;
+	busy) echo 3 ;;
 	esac
 }
 
-for pkg in libc6-dbg python3.11-dbg; do
+for pkg in libc6-dbg python3.11-dbg liblua5.4-0-dbg liblua5.4-dev libstdc++6-12-dbg; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||
 		not_ok "realcode: $pkg is installed (scripts/install-deps)"
 done
@@ -105,6 +115,20 @@ done
 compare glibc "$LIBC" "$DATA/glibc.points" "$TARGETS/libcdrive-gcc-O2" 3 "$T"
 # Debian's python3.11 (LTO + PGO), through a loop of dicts, lists, strings, classes
 compare python3.11 "$PYTHON" "$DATA/python.points" "$PYTHON" -S "$DATA/python-loop.py"
+# Debian's liblua5.4 (dwz), through a loop of tables, strings, metatables, coroutines
+if gcc -O2 -g -I/usr/include/lua5.4 -o "$T/luadrive" "$DATA/luadrive.c" -llua5.4 2> "$T/luadrive.err"; then
+	compare lua5.4 "$LUA" "$DATA/lua.points" "$T/luadrive" "$DATA/lua-loop.lua"
+else
+	not_ok "realcode lua5.4: luadrive builds against liblua5.4-dev" "$(cat "$T/luadrive.err")"
+fi
+
+# Debian's libstdc++ (the debug build), through cxxdrive's strings, streams, exceptions, casts
+# (its run path loads the debug build: gdb itself keeps the plain one)
+if g++ -O0 -g -Wl,-rpath,"$STDCXX_DIR" -o "$T/cxxdrive" "$DATA/cxxdrive.cpp" 2> "$T/cxxdrive.err"; then
+	compare libstdc++ "$STDCXX" "$DATA/libstdcxx.points" "$T/cxxdrive" 2
+else
+	not_ok "realcode libstdc++: cxxdrive builds" "$(cat "$T/cxxdrive.err")"
+fi
 
 # The counts: a summary per target, ok/not ok per target, the total.
 REALCODE_SECONDS=$(($(date +%s) - start)) OUT=$OUT python3 - <<'EOF'
@@ -120,7 +144,7 @@ ENTRY = ["agree", "disagree", "gdb_callsite", "entry_vtonly", "refused", "unavai
 entry_total = {k: 0 for k in ENTRY}
 total = {k: 0 for k in keys}
 reasons, examples, unresolved_by = {}, {}, {}
-families = {"glibc": 0, "python3.11": 0, "C++": 0}
+families = {"glibc": 0, "python3.11": 0, "lua5.4": 0, "libstdc++": 0, "C++": 0}
 
 
 def by(d, n=None):
@@ -174,7 +198,7 @@ for path in sorted(glob.glob(os.path.join(out, "*.counts"))):
         print("# gap: realcode %s: %d refused (%s)" % (label, c["refused"], by(c["reasons"], 3)))
     elif strict:
         print("ok - realcode %s: 0 refused" % label)
-    if c["unresolved"] and label in ("glibc", "python3.11"):
+    if c["unresolved"] and label in ("glibc", "python3.11", "lua5.4", "libstdc++"):
         print("# gap: realcode %s: %d points vtrace cannot resolve (%s)"
               % (label, c["unresolved"], by(c["unresolved_by"])))
 

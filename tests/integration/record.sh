@@ -124,7 +124,12 @@ else
 fi
 "$VTRACE" record -e "$PROGS/getppid.c" -p $p2 > "$T/out" 2> "$T/err" &
 vp=$!
-sleep 0.3
+# the process exits once vtrace is attached (its registry entry is written then)
+i=0
+while [ ! -e /run/vtrace/$vp ] && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
 kill $p2
 wait $vp
 expect_eq "-p: stops when the process exits" 0 $?

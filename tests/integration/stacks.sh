@@ -108,3 +108,39 @@ spec_program "$T/plain.c" "exec=$TARGETS/stacks-gcc-O2;ev=leaf x"
 "$VTRACE" record -o "$T/p.data" -e "$T/plain.c" -- "$TARGETS/stacks-gcc-O2" 2 1 > /dev/null 2>&1
 "$VTRACE" script -i "$T/p.data" --folded > "$T/pf" 2> "$T/err"
 expect_grep "--folded on samples without stacks says so" "3 samples have no stack" "$T/err"
+
+# C++ frames are demangled, with their parameters, as gdb and perf show them:
+# text, JSON and --folded; an inlined member (operator+=) by its linkage name
+for v in g++-O2 clang++-O2; do
+	BIN=$TARGETS/names-$v
+	VT_BREAK='market::Cart::add(int)' VT_HITS=2 setarch -R gdb -batch -nx \
+		-x "$TOP/tests/integration/stacks_cxx.py" --args "$BIN" 1 > "$T/cgdb" 2>&1
+	# gdb names main by its DWARF prototype; its ELF symbol (perf's name) is "main"
+	grep '^frame 1 ' "$T/cgdb" | awk '{ $1 = $2 = ""; print }' | sed -e 's/^  //' \
+		-e 's/ main(int, char\*\*) / main /' > "$T/cgdb.frames"
+	"$VTRACE" record -g -o "$T/c.data" -x "$BIN" -e 'market::Cart::add(int) qty' -- setarch -R "$BIN" 1 \
+		> /dev/null 2> "$T/cerr"
+	"$VTRACE" script -i "$T/c.data" > "$T/clive" 2>> "$T/cerr"
+	# the second sample (qty=5, through operator+=), frames up to main: PC NAME inline|normal
+	awk '/qty=5$/ {on = 1; next} on && /^\t/ {
+		line = $0; sub(/^\t */, "", line); pc = line; sub(/ .*/, "", pc); sub(/^[^ ]* /, "", line)
+		inl = line ~ / \(inlined\)$/; sub(/ \([^()]*\)$/, "", line); sub(/\+0x[0-9a-f]+$/, "", line)
+		print pc, line, (inl ? "inline" : "normal"); if (line == "main") exit }' "$T/clive" > "$T/cvt.frames"
+	if [ "$(wc -l < "$T/cgdb.frames")" = 3 ] && cmp -s "$T/cgdb.frames" "$T/cvt.frames"; then
+		ok "$v: C++ frames demangled as gdb names them: $(cut -d' ' -f2- "$T/cvt.frames" | tr '\n' ';')"
+	else
+		not_ok "$v: C++ frames demangled as gdb names them" "gdb:" "$(cat "$T/cgdb.frames")" \
+			"vtrace:" "$(cat "$T/cvt.frames")" "$(head -5 "$T/cerr")"
+	fi
+	"$VTRACE" script -i "$T/c.data" --json 2> /dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    s = json.loads(line)
+    if s.get("type") == "sample" and s["args"]["qty"] == 5:
+        print(";".join(f["symbol"] for f in s["stack"][:3]))' > "$T/cjson"
+	expect_eq "$v: C++ frames demangled in JSON's stack" \
+		"$(cut -d' ' -f2 "$T/cvt.frames" | head -3 | tr '\n' ';' | sed 's/;$//')" "$(cat "$T/cjson")"
+	"$VTRACE" script -i "$T/c.data" --folded > "$T/cfold" 2> /dev/null
+	expect_grep "$v: C++ frames demangled in --folded" \
+		";main;market::Cart::operator+=(int);market::Cart::add(int) 1" "$T/cfold"
+done

@@ -570,10 +570,11 @@ def compare(g, have):
         have in ("(not in $vars)", "(unavailable)")
     if g is None:
         return ("unavailable", "") if refused else ("vtonly", "")
+    if g[0] == "skip":
+        # gdb has no value either (a synthetic pointer, say): not a value gdb reads that vtrace refuses
+        return ("skipped", g[1])
     if refused:
         return ("refused", have)
-    if g[0] == "skip":
-        return ("skipped", g[1])
     if g[0] == "error":
         return ("unavailable", "") if have == "(fault)" else ("skipped", "gdb: " + g[1])
     if have == "(fault)":

@@ -164,6 +164,17 @@ int main(void)
 	CHECK_STR(s, "", "and nothing printed");
 	free(s);
 
+	/* the kernel refuses more than 1,000,000 instructions with E2BIG and no log */
+	s = report("libbpf: prog 'f': BPF program load failed: Argument list too long\n", NULL, NULL,
+		   1000001, &rc);
+	CHECK_INT(rc, 0, "1,000,001 instructions: reported");
+	CHECK(strstr(s, "program 'f' has 1000001 BPF instructions, more than the kernel loads (1000000, "
+		     "the verifier's BPF_COMPLEXITY_LIMIT_INSNS)") != NULL, "the kernel's limit named");
+	free(s);
+	s = report("libbpf: failed to open object\n", NULL, NULL, 1000000, &rc);
+	CHECK_INT(rc, -ENOENT, "1,000,000 instructions are within the limit");
+	free(s);
+
 	unlink(src);
 	snprintf(src, sizeof(src), "%s/stderr", dir);
 	unlink(src);

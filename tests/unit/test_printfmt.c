@@ -84,6 +84,16 @@ int main(void)
 		  "hex, pointer, char, width, literal percent");
 
 	start(&p, 1);
+	add_int(&p, VT_ARG_CHAR, 0x1b);
+	add_int(&p, VT_ARG_CHAR, 'q');
+	CHECK_STR(render("[%3c] [%c] lit\033[0m", &p), "[\\x1b] [q] lit\\x1b[0m",
+		  "a control character from %c or in the format's text is escaped");
+	CHECK_INT(printf_fmt_compile("n=%4294967295d", &f, &col), -22, "a width of 4G is refused");
+	CHECK_INT(col, 2, "at its conversion");
+	CHECK_INT(printf_fmt_compile("n=%.5000s", &f, &col), -22, "a precision past 4096 is refused");
+	CHECK_STR(render("[%4096d]", &p) ? "compiled" : "refused", "compiled", "a width of 4096 is taken");
+
+	start(&p, 1);
 	add_str(&p, "hello", 0);
 	add_str(&p, "", 1);
 	add_str(&p, "tab\there\n", 0);

@@ -10,6 +10,7 @@
 #include "bpf/prologue.h"
 #include "bpf/rewrite.h"
 #include "test.h"
+#include "vtrace_sample.h"
 
 static struct fetch_arg reg_arg(int reg, int size, bool sign)
 {
@@ -45,18 +46,26 @@ struct vm {
 	size_t nmem;
 	uint64_t regs[32];		/* pt_regs */
 	uint8_t scratch[4096];		/* the map value lookups return */
-	uint8_t sample[4096];		/* what ringbuf_output sent */
+	uint8_t sample[4096];		/* what ringbuf_output (or submit) sent */
+	uint8_t reserved[4096];		/* what ringbuf_reserve gave: old bytes, ring_fill */
+	uint64_t reserved_size;
+	uint8_t ring_fill;
+	bool ring_full;			/* ringbuf_reserve fails */
 	int nsamples;
 	uint64_t seen[4];		/* r2..r5 as the user's function saw them */
 	uint64_t reads, bad_reads;	/* probe-read calls; those at an address off the map */
 	uint64_t lost;			/* the lost-sample counter */
 	bool no_task_storage;		/* task_storage_get fails */
+	uint64_t pid_tgid;		/* get_current_pid_tgid; its tgid is the traced one (PIDS_FD) */
+	int pid_calls;
 	int fault_reads;		/* reads that may fault pages in (sleepable programs') */
 };
 
 #define OBSERVE 9999	/* the "helper" the user's function calls to show r2..r5 */
 #define STR_KFUNC 4242	/* bpf_copy_from_user_str's BTF id, for the tests */
 #define TASK_SCRATCH_FD 13
+#define PIDS_FD 14
+#define TRACED_TGID 4711
 
 /*
  * The generator's read modes: probe-read helpers, a sleepable program with
@@ -93,6 +102,8 @@ static uint64_t vm_helper(struct vm *vm, int id, uint64_t *r)
 
 	switch (id) {
 	case BPF_FUNC_map_lookup_elem:
+		if (r[1] == PIDS_FD)
+			return *(uint32_t *)(uintptr_t)r[2] == TRACED_TGID ? (uint64_t)(uintptr_t)&vm->lost : 0;
 		return r[1] == 10 ? (uint64_t)(uintptr_t)vm->scratch :
 		       r[1] == 12 ? (uint64_t)(uintptr_t)&vm->lost : 0;
 	case BPF_FUNC_task_storage_get:
@@ -134,9 +145,25 @@ static uint64_t vm_helper(struct vm *vm, int id, uint64_t *r)
 		memcpy(vm->sample, (void *)(uintptr_t)r[2], r[3]);
 		vm->nsamples++;
 		return 0;
+	case BPF_FUNC_ringbuf_reserve:
+		if (r[1] != 11 || r[3] || r[2] > sizeof(vm->reserved) || vm->ring_full)
+			return 0;
+		memset(vm->reserved, vm->ring_fill, sizeof(vm->reserved));
+		vm->reserved_size = r[2];
+		return (uint64_t)(uintptr_t)vm->reserved;
+	case BPF_FUNC_ringbuf_submit:
+		if (r[1] != (uint64_t)(uintptr_t)vm->reserved || r[2] != BPF_RB_NO_WAKEUP)
+			return 0;
+		memcpy(vm->sample, vm->reserved, vm->reserved_size);
+		vm->nsamples++;
+		return 0;
 	case BPF_FUNC_get_current_comm:
+		memset(dst, 0, r[2]);	/* the kernel's pads with zeros */
 		memcpy(dst, "t", 2);
 		return 0;
+	case BPF_FUNC_get_current_pid_tgid:
+		vm->pid_calls++;
+		return vm->pid_tgid;
 	case OBSERVE:
 		memcpy(vm->seen, &r[2], sizeof(vm->seen));
 		return 0;
@@ -551,6 +578,66 @@ static void sleepable_tests(void)
 	mode = PROBE_READ;
 }
 
+/* With the process-tree filter, the header's pid and tid are the filter's, asked once. */
+static void pid_filter_tests(void)
+{
+	struct fetch_arg a = reg_arg(DREG_RDI, 8, 0);
+	struct probe_instance in = { .args = &a, .nargs = 1 };
+	struct sample_layout l;
+	struct insn_buf b = { 0 };
+	struct wrapper w = { .target = TARGET_USER, .insts = &in, .ninsts = 1, .layout = &l,
+			     .scratch_fd = 10, .rb_fd = 11, .lost_fd = 12, .pids_fd = PIDS_FD };
+	static struct vm vm;
+	struct vtrace_sample h;
+
+	set_mode(&w);
+	sample_layout_build(&l, &in);
+	if (vm_load(&b, &w))
+		return;
+	CHECK_INT(count_calls(&b, BPF_FUNC_get_current_pid_tgid), 1,
+		  "pid filter: one get_current_pid_tgid for the filter and the header");
+	for (int traced = 1; traced >= 0; traced--) {
+		memset(&vm, 0, sizeof(vm));
+		vm.pid_tgid = ((uint64_t)(traced ? TRACED_TGID : 999) << 32) | 4712;
+		vm.regs[pt_regs_offset(DREG_RDI) / 8] = 77;
+		vm_run(&vm, b.v, b.n);
+		if (!traced) {
+			CHECK_INT(vm.nsamples, 0, "pid filter: another process sends nothing");
+			continue;
+		}
+		memcpy(&h, vm.sample, sizeof(h));
+		CHECK(vm.nsamples == 1 && h.pid == TRACED_TGID && h.tid == 4712 && slot(&vm, &l, 0) == 77,
+		      "pid filter: the traced process's sample carries its pid and tid, and the arg");
+		CHECK_INT(vm.pid_calls, 1, "pid filter: the helper ran once for the event");
+	}
+	/* the fast path of a uprobe: straight into the ring, every byte of the sample written */
+	CHECK(count_calls(&b, BPF_FUNC_ringbuf_reserve) == 1 && count_calls(&b, BPF_FUNC_ringbuf_submit) == 1 &&
+	      !count_calls(&b, BPF_FUNC_ringbuf_output) && !count_calls(&b, BPF_FUNC_task_storage_get),
+	      "uprobe fast path: reserved and submitted in the ring, no scratch, no copy");
+	{
+		uint8_t first[sizeof(vm.sample)];
+
+		for (int fill = 0; fill < 2; fill++) {
+			memset(&vm, 0, sizeof(vm));
+			vm.ring_fill = fill ? 0x5a : 0xa5;
+			vm.pid_tgid = ((uint64_t)TRACED_TGID << 32) | 4712;
+			vm.regs[pt_regs_offset(DREG_RDI) / 8] = 77;
+			vm_run(&vm, b.v, b.n);
+			if (!fill)
+				memcpy(first, vm.sample, sizeof(first));
+		}
+		CHECK(vm.nsamples == 1 && vm.reserved_size == l.total && !memcmp(first, vm.sample, l.total) &&
+		      slot(&vm, &l, 0) == 77, "uprobe fast path: no byte of the sample left from the ring's old data");
+		memset(&vm, 0, sizeof(vm));
+		vm.ring_full = true;
+		vm.pid_tgid = ((uint64_t)TRACED_TGID << 32) | 4712;
+		CHECK(vm_run(&vm, b.v, b.n) == 1 && vm.nsamples == 0 && vm.lost == 1,
+		      "uprobe fast path, the ring full: counted lost, the user's return kept");
+	}
+	insn_buf_free(&b);
+	sample_layout_free(&l);
+}
+
 int main(void)
 {
 	struct fetch_arg args[3] = { reg_arg(DREG_RDI, 8, 1), reg_arg(DREG_RSI, 8, 0), reg_arg(DREG_RDX, 8, 0) };
@@ -562,6 +649,7 @@ int main(void)
 	size_t bad, call_at = 0;
 	int64_t deref = 8;
 
+	pid_filter_tests();
 	CHECK(prologue_is_fast(&in, 1), "register args take the fast path");
 	CHECK_INT(prologue_fast_fetch(&b, &in), 0, "fast fetch");
 	CHECK_INT(b.n, 4, "fast path: n + 1 instructions for n register args");

@@ -105,7 +105,40 @@ int main(void)
 	bad("bogus=1;ev=f", 0, "unknown key 'bogus'; the keys are exec=PATH, module=NAME", "unknown key lists the valid ones");
 	bad("inlines=maybe;ev=f", 8, "'inlines' takes yes or no", "bad boolean");
 	bad("exec=;ev=f", 5, "'exec=' needs a value", "empty value");
-	bad("justafunction", 0, "expected EVENT=POINT", "no event");
+	bad("exec=./a;", 9, "expected EVENT=POINT", "no point after the keys");
+	/* no EVENT=: named after the point, as perf probe names it */
+	{
+		static const struct { const char *text, *event; } d[] = {
+			{ "justafunction", "justafunction" },
+			{ "exec=./a;compute a b->c", "compute" },
+			{ "exec=./a;compute%return $retval", "compute__return" },
+			{ "exec=./a;compute:3 x", "compute_L3" },
+			{ "exec=./a;compute+8", "compute" },
+			{ "exec=./a;src/server.c:210 fd", "server_L210" },
+			{ "exec=./a;0x401000", "abs_401000" },
+			{ "exec=./a;shop::Cart::add(const Item&) this->n", "shop_Cart_add" },
+			{ "exec=./a;Cls::operator=(Cls const&)", "Cls_operator" },
+			{ "exec=./a;operator==(A const&, A const&)", "operator" },
+			{ "exec=./a;ev=Cls::operator==(Cls const&)", "ev" },
+			{ "raw_tp/sched_switch prev->pid", "sched_switch" },
+		};
+
+		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+			int rc = parse(d[i].text);
+
+			CHECK_INT(rc, 0, d[i].text);
+			CHECK_STR(rc ? "" : s.event, d[i].event, d[i].text);
+			/* an EVENT= and a tracepoint (the program's name) are not derived */
+			CHECK_INT(!rc && s.event_derived, strcmp(d[i].event, "ev") &&
+				  strcmp(d[i].event, "sched_switch"), "derived flag");
+			if (!rc)
+				spec_free(&s);
+		}
+	}
+	CHECK_INT(parse("exec=./a;shop::Cart::add(const Item&) this->n"), 0, "C++ point without a name");
+	CHECK_STR(s.func, "shop::Cart::add(const Item&)", "its function");
+	CHECK_INT((int)s.nargs, 1, "its arg");
+	spec_free(&s);
 	bad("ev=f+zz", 5, "the offset after '+' must be a number", "bad offset");
 	bad("ev=f%ret", 4, "expected %return", "bad %return");
 	bad("ev=f a->", 8, "expected a field name after '->'", "dangling ->");

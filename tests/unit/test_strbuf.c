@@ -80,6 +80,67 @@ int main(void)
 	unescape_text(sb.buf, back);
 	CHECK_STR(back, "x\\x41", "text: a literal \\x41 in the data is not read back as 'A'");
 
+	/* numbers without printf, checked against snprintf's */
+	{
+		static const unsigned long long u[] = { 0, 7, 10, 999999, 1000000, 4294967295ULL,
+							18446744073709551615ULL };
+		static const long long sv[] = { 0, -1, 42, -9223372036854775807LL - 1, 9223372036854775807LL };
+		char want[64];
+		int bad = 0;
+
+		for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+			strbuf_reset(&sb);
+			strbuf_add_uint(&sb, u[i], 0, ' ');
+			snprintf(want, sizeof(want), "%llu", u[i]);
+			bad += strcmp(sb.buf, want) != 0;
+			strbuf_reset(&sb);
+			strbuf_add_uint(&sb, u[i], 6, '0');
+			snprintf(want, sizeof(want), "%06llu", u[i]);
+			bad += strcmp(sb.buf, want) != 0;
+			strbuf_reset(&sb);
+			strbuf_addstr(&sb, "x");
+			strbuf_add_uint(&sb, u[i], 5, ' ');
+			snprintf(want, sizeof(want), "x%5llu", u[i]);
+			bad += strcmp(sb.buf, want) != 0;
+		}
+		CHECK_INT(bad, 0, "strbuf_add_uint: as %llu, %06llu, %5llu");
+		bad = 0;
+		for (size_t i = 0; i < sizeof(sv) / sizeof(sv[0]); i++) {
+			strbuf_reset(&sb);
+			strbuf_add_int(&sb, sv[i]);
+			snprintf(want, sizeof(want), "%lld", sv[i]);
+			bad += strcmp(sb.buf, want) != 0;
+		}
+		CHECK_INT(bad, 0, "strbuf_add_int: as %lld, LLONG_MIN included");
+		strbuf_reset(&sb);
+		for (int i = 0; i < 100; i++)
+			strbuf_addf(&sb, "%d,%s", i, i == 50 ? "a string longer than the room there is left" : "");
+		CHECK_INT(sb.len, 10 * 2 + 90 * 3 + 43, "strbuf_addf: a line longer than the room grows it, once");
+	}
+
+	/* text for a terminal: tabs and newlines kept, escape sequences and C1 controls not */
+	strbuf_reset(&sb);
+	strbuf_add_text(&sb, "a\tb\nc\033[31m\x07\x7f\xc2\x9b" "1m\xc3\xa9\\", 19);
+	CHECK_STR(sb.buf, "a\tb\nc\\x1b[31m\\x07\\x7f\\xc2\\x9b1m\xc3\xa9\\",
+		  "strbuf_add_text: ESC, BEL, DEL and a C1 CSI escaped; tab, newline, UTF-8, backslash kept");
+	strbuf_reset(&sb);
+	strbuf_add_escaped(&sb, "\xc2\x9b\xc2\xa0", 4, 0);
+	CHECK_STR(sb.buf, "\\xc2\\x9b\xc2\xa0", "strbuf_add_escaped: a C1 control escaped, U+00A0 kept");
+	CHECK(str_is_plain("ev_1 caf\xc3\xa9", 10), "str_is_plain: a name with UTF-8");
+	CHECK(!str_is_plain("ev\033", 3) && !str_is_plain("a\\b", 3) && !str_is_plain("\xc2\x85", 2) &&
+	      !str_is_plain("\xff", 1), "str_is_plain: not with ESC, a backslash, a C1 control, bad UTF-8");
+	{
+		/* output_header()'s comm: a fixed buffer with room for 16 bytes escaped */
+		char buf[16 * 4 + 1];
+		struct strbuf c = { buf, 0, sizeof(buf) };
+		char comm[16];
+
+		memset(comm, 0x1b, sizeof(comm));
+		buf[0] = 0;
+		strbuf_add_escaped(&c, comm, sizeof(comm), 0);
+		CHECK(c.buf == buf && c.len == 64, "16 escaped bytes fit a buffer of 65, no realloc");
+	}
+
 	strbuf_release(&sb);
 	return TEST_DONE();
 }

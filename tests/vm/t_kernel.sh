@@ -81,7 +81,7 @@ expect_eq "raw_tp spec: getppid's id, once per call" 6 "$(grep -c ' prog: id=110
 
 # --- a module function with DWARF: a stack local (through CFI), a register
 #     local, struct chains, a string; at a source line and at +OFF
-KMOD=$TOP/build/kmod/vtrace_test.ko
+KMOD=$VTRACE_KMOD
 command -v insmod > /dev/null || insmod() { busybox insmod "$@"; }
 command -v rmmod > /dev/null || rmmod() { busybox rmmod "$@"; }
 if insmod "$KMOD" 2> "$T/err"; then

@@ -3,8 +3,7 @@
 # kernel stack of a kprobe spec on vfs_read holds read(2)'s path through
 # the kernel, innermost first, and the user stack under it reaches libc's
 # read; a raw tracepoint's kernel stack holds the syscall entry; a syscall
-# tracepoint, whose registers are the user's (as perf records it), has the
-# user stack only; --folded puts kernel frames innermost, marked _[k].
+# tracepoint has the user stack (and on 6.12 the kernel's above it); --folded puts kernel frames innermost, marked _[k].
 . "$(dirname "$0")/../lib.sh"
 
 cat > "$T/rd.c" <<'PROG'
@@ -47,11 +46,22 @@ else
 	not_ok "kprobe -g: user stack after the kernel stack" "$(cat "$T/rd.frames")"
 fi
 awk '/ tpr: count=4321$/ {on = 1; next} on && /^$/ {exit} on' "$T/s" > "$T/tp.frames"
-if grep -q 'read+0x[0-9a-f]* (/usr/lib/x86_64-linux-gnu/libc.so.6)$' "$T/tp.frames" &&
-	! grep -q 'kernel.kallsyms' "$T/tp.frames"; then
-	ok "syscall tracepoint -g: the user stack from libc's read, no kernel frames (user registers)"
+# 6.1 runs a syscall tracepoint's programs with the user's registers: no
+# kernel frames.  6.12 gives them the tracepoint's own: the kernel stack
+# from perf_syscall_enter down to the syscall entry, then the user's.
+case "$(uname -r)" in 6.1.*) old_tp=1 ;; *) old_tp=0 ;; esac
+if [ $old_tp = 0 ]; then
+	kframes="the kernel's from the tracepoint to do_syscall_64 first"
+	kok=$(awk '/kernel.kallsyms/ {k = NR; if ($2 ~ /^do_syscall_64\+/) d = NR; if (!f) f = $2}
+		/libc.so.6\)$/ {u = NR} END {print (d && f ~ /^perf_syscall_enter\+/ && k < u) ? 1 : 0}' "$T/tp.frames")
 else
-	not_ok "syscall tracepoint -g: user stack only" "$(cat "$T/tp.frames")"
+	kframes="no kernel frames (user registers)"
+	kok=$(grep -c 'kernel.kallsyms' "$T/tp.frames" | sed 's/^0$/1/;t;s/.*/0/')
+fi
+if grep -q 'read+0x[0-9a-f]* (/usr/lib/x86_64-linux-gnu/libc.so.6)$' "$T/tp.frames" && [ "$kok" = 1 ]; then
+	ok "syscall tracepoint -g: the user stack from libc's read, $kframes"
+else
+	not_ok "syscall tracepoint -g: the user stack from libc's read, $kframes" "$(cat "$T/tp.frames")"
 fi
 awk '/ rawe: id=0$/ {on = 1; next} on && /^$/ {exit} on' "$T/s" > "$T/raw.frames"
 expect_grep "raw tracepoint -g: the syscall entry function in the kernel stack" "do_syscall_64+0x" "$T/raw.frames"
