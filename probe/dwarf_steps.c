@@ -212,7 +212,6 @@ int dw_apply_steps(struct fetch_arg *a, Dwarf_Die *type, const struct spec_arg *
 			continue;
 		}
 		if (dim) {
-			tn = die_type_name(&cur);
 			spec_fail(err, st->col, len, "index every dimension of %s before this", tn);
 			free(tn);
 			return -EINVAL;
