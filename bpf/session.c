@@ -320,7 +320,6 @@ static int check_spec(const struct session *s, struct vt_program *p)
 	const char *src = p->obj->src, *prog = bpf_program__name(p->prog);
 	struct spec_error err;
 	char where[PROG_WHERE_MAX];
-	bool chosen;
 	int rc;
 
 	prog_where(where, sizeof(where), src, prog, NULL);
@@ -334,16 +333,9 @@ static int check_spec(const struct session *s, struct vt_program *p)
 		p->spec = NULL;
 		return rc;
 	}
-	chosen = p->spec->via == VIA_AUTO;
 	/* kernel functions: fentry/fexit where they can be */
-	tramp_choose(p->spec, s->stacks, bpf_program__insns(p->prog), bpf_program__insn_cnt(p->prog),
-		     where);
-	rc = probe_resolve(p->spec, NULL, &p->res, &err);
-	if (rc && chosen && p->spec->via == VIA_FENTRY) {
-		pr_debug("%s: a kprobe after all: %s", where, err.msg);
-		p->spec->via = VIA_KPROBE;
-		rc = probe_resolve(p->spec, NULL, &p->res, &err);
-	}
+	rc = tramp_resolve_plan(p->spec, s->stacks, bpf_program__insns(p->prog),
+				bpf_program__insn_cnt(p->prog), where, &p->res, &err);
 	for (size_t i = 0; !rc && i < p->res.ninsts; i++)
 		rc = spec_check_nargs(p->spec, p->res.insts[i].nargs, &err);
 	if (rc) {

@@ -24,6 +24,7 @@
 #include "bpf/trampoline.h"
 #include "lib/error.h"
 #include "probe/btf_int.h"
+#include "probe/resolve.h"
 #include "probe/spec.h"
 
 #define NULLS_MAX 64
@@ -226,36 +227,70 @@ bool tramp_reads_ctx(const struct bpf_insn *insns, size_t n)
 	return false;
 }
 
-void tramp_choose(struct spec *s, bool stacks, const struct bpf_insn *insns, size_t n,
-		  const char *where)
+/* Why a kernel function spec without via= stays a kprobe, in why; 0 if the trampoline takes it */
+static int tramp_why_not(const struct spec *s, bool stacks, const struct bpf_insn *insns, size_t n,
+			 char *why, size_t size)
 {
-	const char *why;
-	char buf[256];
+	const char *reason;
 
-	if (s->via != VIA_AUTO || s->point != POINT_FUNC || s->exec || s->module)
-		return;
 	if (tramp_reads_ctx(insns, n)) {
 		/* a kprobe's ctx is a struct pt_regs, a trampoline's the u64 args */
-		pr_debug("%s: %s: a kprobe (the program reads its ctx, a struct pt_regs there)", where,
-			 s->func);
-		return;
+		snprintf(why, size, "the program reads its ctx, a struct pt_regs there");
+		return -EINVAL;
 	}
 	if (stacks) {
 		/* a trampoline's stack starts in BPF's own frames, a kprobe's at the function */
-		pr_debug("%s: %s: a kprobe (-g: its kernel stack starts at the function)", where, s->func);
-		return;
+		snprintf(why, size, "-g: its kernel stack starts at the function");
+		return -EINVAL;
 	}
-	if (spec_tramp_eligible(s, &why)) {
+	if (spec_tramp_eligible(s, &reason)) {
+		snprintf(why, size, "%s", reason);
+		return -EINVAL;
+	}
+	return tramp_probe(s->func, s->ret, true, why, size);
+}
+
+void tramp_choose(struct spec *s, bool stacks, const struct bpf_insn *insns, size_t n,
+		  const char *where, char *why, size_t size)
+{
+	*why = 0;
+	if (s->via != VIA_AUTO || s->point != POINT_FUNC || s->exec || s->module)
+		return;
+	if (tramp_why_not(s, stacks, insns, n, why, size)) {
 		pr_debug("%s: %s: a kprobe (%s)", where, s->func, why);
-		return;
-	}
-	if (tramp_probe(s->func, s->ret, true, buf, sizeof(buf))) {
-		pr_debug("%s: %s: a kprobe (%s)", where, s->func, buf);
 		return;
 	}
 	s->via = VIA_FENTRY;
 	pr_debug("%s: %s: through the trampoline (%s), which this kernel loads and attaches; "
 		 "via=kprobe; in front forces a kprobe", where, s->func, s->ret ? "fexit" : "fentry");
+}
+
+int tramp_resolve_plan(struct spec *s, bool stacks, const struct bpf_insn *insns, size_t n,
+		       const char *where, struct probe_resolved *res, struct spec_error *err)
+{
+	bool chosen = s->via == VIA_AUTO;
+	char why[sizeof(err->msg)];
+	size_t len;
+	int rc;
+
+	tramp_choose(s, stacks, insns, n, where, why, sizeof(why));
+	rc = probe_resolve(s, NULL, res, err);
+	if (rc && chosen && s->via == VIA_FENTRY) {
+		pr_debug("%s: a kprobe after all: %s", where, err->msg);
+		s->via = VIA_KPROBE;
+		snprintf(why, sizeof(why), "%s", err->msg);
+		rc = probe_resolve(s, NULL, res, err);
+	}
+	/* FUNC%return PARAM: what a kretprobe lacks, and why fexit, which has it, was not used */
+	len = strlen(err->msg);
+	if (rc != -EINVAL || !s->ret || !spec_needs_fexit(s) || len >= sizeof(err->msg) - 1)
+		return rc;
+	if (chosen && *why)
+		snprintf(err->msg + len, sizeof(err->msg) - len, "; fexit would have them, and it is not "
+			 "used here: %.*s", (int)(sizeof(err->msg) - len), why);
+	else if (s->via == VIA_KPROBE)
+		snprintf(err->msg + len, sizeof(err->msg) - len, "; fexit has them (drop via=kprobe)");
+	return rc;
 }
 
 int tramp_set_target(struct bpf_program *prog, const char *where, const char *name, bool tp, bool ret,

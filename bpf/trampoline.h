@@ -36,12 +36,24 @@ int tramp_set_target(struct bpf_program *prog, const char *where, const char *na
 /*
  * A kernel function spec without via=: the trampoline where this kernel
  * loads and attaches it there (s->via becomes VIA_FENTRY), else a kprobe
- * (and with -g, stacks: a kprobe's kernel stack starts at the function);
- * -v says which and why (where names the program).
+ * (and with -g, stacks: a kprobe's kernel stack starts at the function),
+ * why it stays a kprobe in why (empty when it was not a choice); -v says
+ * which and why (where names the program).
  */
 struct spec;
+struct spec_error;
+struct probe_resolved;
 void tramp_choose(struct spec *s, bool stacks, const struct bpf_insn *insns, size_t n,
-		  const char *where);
+		  const char *where, char *why, size_t size);
+
+/*
+ * The plan of a spec, with the attach model chosen as tramp_choose() does:
+ * probe_resolve() of the choice, a kprobe after all when the trampoline
+ * cannot fetch what the spec asks, and a return probe's parameters refused
+ * with why fexit, which has them, was not used.  0 or -errno with err.
+ */
+int tramp_resolve_plan(struct spec *s, bool stacks, const struct bpf_insn *insns, size_t n,
+		       const char *where, struct probe_resolved *res, struct spec_error *err);
 
 /*
  * Might the program (its user function, before vtrace's prologue) read r1,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/trampoline.h"
 #include "cmd/builtin.h"
 #include "lib/error.h"
 #include "probe/btf_resolve.h"
@@ -123,7 +124,12 @@ static int dry_run(const char *text, const char *binary)
 		spec_error_print("spec", text, &err);
 		return 2;	/* a usage error, as record says of it */
 	}
-	rc = probe_resolve(&spec, binary, &r, &err);
+	/* a kernel function's plan as record makes it: fentry/fexit where they can be */
+	if (binary)
+		rc = probe_resolve(&spec, binary, &r, &err);
+	else
+		rc = tramp_resolve_plan(&spec, false, NULL, 0, spec.event ? spec.event : "spec", &r,
+					&err);
 	if (rc) {
 		spec_error_print(spec.event ? spec.event : "spec", text, &err);
 		spec_free(&spec);

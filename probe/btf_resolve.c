@@ -328,6 +328,9 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 		switch (sa->kind) {
 		case EXPR_PARAMS:
 		case EXPR_VARS:
+			if (s->ret && !raw_tp)
+				return spec_fail(err, sa->col, sa->len, "at %%return a kretprobe has lost the "
+						 "parameters");
 			if (s->has_offset && s->offset && !raw_tp)
 				return spec_fail(err, sa->col, sa->len, "without DWARF the parameters are only "
 						 "known at the function's entry, not at +%lu", s->offset);
@@ -374,7 +377,8 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 				    "@GLOBALs can be fetched", raw_tp ? "" : ", $retval");
 		case EXPR_VAR:
 			if (s->ret)
-				return spec_fail(err, sa->col, sa->len, "at %%return the parameters are gone");
+				return spec_fail(err, sa->col, sa->len, "at %%return a kretprobe has lost the "
+						 "parameters");
 			if (s->has_offset && s->offset && !raw_tp)
 				return spec_fail(err, sa->col, sa->len, "without DWARF the parameters are only "
 					    "known at the function's entry, not at +%lu", s->offset);

@@ -193,6 +193,9 @@ int probe_resolve(const struct spec *s, const char *binary, struct probe_resolve
 	}
 	if (s->point == POINT_RAW_TP || (!binary && !s->exec && !s->module))
 		return btf_resolve(s, out, err);
+	rc = spec_check_return(s, err);
+	if (rc)
+		return rc;
 	if (binary || s->exec) {
 		rc = probe_find_binary(binary ? binary : s->exec, &found, err->msg, sizeof(err->msg));
 		if (rc) {

@@ -535,11 +535,33 @@ static int parse_args(struct spec *s, const char *text, const char *p, struct sp
 		if (s->point == POINT_FENTRY && a->kind == EXPR_VARS)
 			return spec_fail(err, a->col, a->len, "without DWARF a function has no locals; "
 				    "fetch its parameters ($params)");
-		/* fexit has the entry's arguments at the return, a kretprobe has not */
-		if (s->ret && s->point != POINT_FENTRY && s->via != VIA_FENTRY &&
-		    (a->kind == EXPR_VAR || a->kind == EXPR_VARS))
+	}
+	/* a kernel function's may go through fexit, which has them: probe_resolve() decides */
+	return s->exec || s->module ? spec_check_return(s, err) : 0;
+}
+
+bool spec_needs_fexit(const struct spec *s)
+{
+	if (!s->ret || s->point != POINT_FUNC)
+		return false;
+	for (size_t i = 0; i < s->nargs; i++)
+		if (s->args[i].kind == EXPR_VAR || s->args[i].kind == EXPR_PARAMS ||
+		    s->args[i].kind == EXPR_VARS)
+			return true;
+	return false;
+}
+
+int spec_check_return(const struct spec *s, struct spec_error *err)
+{
+	/* fexit has the entry's arguments at the return, a uretprobe or kretprobe has not */
+	if (s->point == POINT_FENTRY || s->via == VIA_FENTRY || !spec_needs_fexit(s))
+		return 0;
+	for (size_t i = 0; i < s->nargs; i++) {
+		const struct spec_arg *a = &s->args[i];
+
+		if (a->kind == EXPR_VAR || a->kind == EXPR_PARAMS || a->kind == EXPR_VARS)
 			return spec_fail(err, a->col, a->len, "at %%return the function's locals are gone; "
-				    "fetch $retval, or probe a line before the return");
+					 "fetch $retval, or probe a line before the return");
 	}
 	return 0;
 }

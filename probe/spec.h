@@ -136,6 +136,15 @@ bool spec_point_is_section(const struct spec *spec);
  */
 int spec_tramp_eligible(const struct spec *spec, const char **why);
 
+/* FUNC%return with a parameter or local: only fexit has them at the return */
+bool spec_needs_fexit(const struct spec *spec);
+/*
+ * A return probe that is not fexit asks for a parameter or local: -EINVAL
+ * with err, the caret under it.  spec_parse() checks exec= and module=
+ * specs; a kernel function's waits for the choice of fexit or kretprobe.
+ */
+int spec_check_return(const struct spec *spec, struct spec_error *err);
+
 /* "u32", "string", ... */
 const char *spec_type_name(enum spec_type t);
 

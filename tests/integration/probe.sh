@@ -94,6 +94,8 @@ expect_error "unknown key lists the valid ones" "unknown key 'colour'; the keys 
 	"0:6" --dry-run "colour=red;ev=handle"
 expect_error "%return with a local" "at %return the function's locals are gone" "" \
 	--dry-run "ev=handle%return score" -x "$BIN"
+expect_error "%return with \$params (the entry's, gone at the return)" \
+	"at %return the function's locals are gone" "" --dry-run "ev=handle%return \$retval \$params" -x "$BIN"
 expect_error "\$retval without %return" "add %return" "" --dry-run "ev=handle \$retval" -x "$BIN"
 expect_error "only-inlined function with %return" "'weigh' is only inlined in" "" \
 	--dry-run "ev=weigh%return \$retval" -x "$BIN"

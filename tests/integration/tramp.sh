@@ -91,6 +91,22 @@ else
 	expect_eq "fentry spec on this kernel: vfs_read's count" 2 "$(grep -c ' vfs_read: count=4321$' "$T/out")"
 fi
 
+# --- FUNC%return with a parameter: fexit has it, a kretprobe has not; the
+# plan is fexit where the kernel takes it, and refused with why where not
+"$VTRACE" probe --dry-run 'ev=vfs_read%return $retval count' > "$T/out" 2>&1
+rc=$?
+if grep -q "refuses BPF trampolines\|fexit program on vfs_read fails" "$T/out" ||
+   ! grep -q "fexit vfs_read" "$T/out"; then
+	expect_eq "vfs_read%return count without a trampoline: refused, the caret under count, why not fexit" \
+		"1:1:1" "$rc:$(grep -c "at %return a kretprobe has lost the parameters; fexit would have them, and it is not used here: loading an fexit program on vfs_read fails: " "$T/out"):$(grep -c '^ *\^\^\^\^\^$' "$T/out")"
+else
+	expect_grep "vfs_read%return count: the plan is fexit, the entry's count with \$retval" \
+		'count = *(u64 *)(%ctx + 16)' "$T/out"
+fi
+"$VTRACE" probe --dry-run 'via=kprobe;ev=vfs_read%return $retval $params' > "$T/out" 2>&1
+expect_eq "via=kprobe;vfs_read%return \$params: refused (a kretprobe's registers are not the parameters)" \
+	"1:1" "$?:$(grep -c 'a kretprobe has lost the parameters; fexit has them (drop via=kprobe)' "$T/out")"
+
 # --- vtrace probe --dry-run shows the chain
 "$VTRACE" probe --dry-run 'fexit/vfs_read $retval ino=file->f_inode->i_ino' > "$T/out" 2>&1
 expect_grep "probe --dry-run: fexit, \$retval in the slot after the four parameters" \

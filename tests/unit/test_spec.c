@@ -147,7 +147,20 @@ int main(void)
 	bad("ev=f a:u33", 7, "unknown type 'u33'", "bad type");
 	bad("ev=f $foo", 5, "unknown '$foo'", "unknown $ variable");
 	bad("ev=f $retval", 5, "add %return", "$retval needs %return");
-	bad("ev=f%return local", 12, "locals are gone", "a local at %return");
+	bad("exec=./a;ev=f%return local", 21, "locals are gone", "a local at %return");
+	bad("exec=./a;ev=f%return $retval $params", 29, "locals are gone", "$params at %return");
+	bad("module=m;ev=f%return $vars", 21, "locals are gone", "$vars at a module's %return");
+	/* a kernel function's: fexit has its parameters, and probe_resolve() chooses */
+	CHECK_INT(parse("ev=f%return $retval n"), 0, "kernel FUNC%return with a parameter parses");
+	CHECK(spec_needs_fexit(&s), "... and needs fexit");
+	CHECK_INT(spec_check_return(&s, &e), -22, "... refused where it is not fexit");
+	CHECK_INT(e.col, 20, "... the caret under the parameter");
+	s.via = VIA_FENTRY;
+	CHECK_INT(spec_check_return(&s, &e), 0, "... and taken at fexit");
+	spec_free(&s);
+	CHECK_INT(parse("ev=f%return $retval"), 0, "FUNC%return $retval");
+	CHECK(!spec_needs_fexit(&s), "... needs no fexit");
+	spec_free(&s);
 	bad("e-v=f", 0, "not an event name", "bad event name");
 	bad("ev=", 3, "expected a probe point", "empty point");
 	bad("ev=f a+b", 6, "unexpected '+'", "stray character");

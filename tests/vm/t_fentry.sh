@@ -122,6 +122,17 @@ fi
 expect_eq "via=fentry;ev=vfs_read%return: fexit, \$retval and the entry's count in one sample" \
 	"retval=100 count=4321" "$(sed -n 's/.* ev: //p' "$T/out")"
 
+# --- without via=, the same: a return probe's parameter is fexit's alone
+"$VTRACE" record -e 'ev=vfs_read%return $retval count' --filter 'retval == 100' \
+	-- dd if="$FILE" of=/dev/null bs=4321 > "$T/out" 2> "$T/err"
+expect_eq "ev=vfs_read%return \$retval count without via=: fexit by itself, both in one sample" \
+	"retval=100 count=4321" "$(sed -n 's/.* ev: //p' "$T/out")"
+"$VTRACE" probe --dry-run 'ev=vfs_read%return $retval count' > "$T/out" 2>&1
+expect_eq "probe --dry-run plans it as record does: fexit, count from the ctx's third slot" \
+	"1 1" "$(grep -c '^  fexit vfs_read$' "$T/out") $(grep -c 'count = \*(u64 \*)(%ctx + 16)' "$T/out")"
+"$VTRACE" probe --dry-run 'via=kprobe;ev=vfs_read count' > "$T/out" 2>&1
+expect_eq "probe --dry-run via=kprobe: a kprobe at vfs_read+0" 1 "$(grep -c '^  vfs_read+0$' "$T/out")"
+
 # --- without via=: the trampoline by itself where the kernel has it (-v
 # says which and why); a program that reads its ctx (a struct pt_regs at a
 # kprobe) keeps a kprobe, and says so
