@@ -40,14 +40,23 @@ struct reader {
 struct cursor {
 	const char *p, *end;
 	int bad;
+	const char *why;	/* the first thing found wrong, for the message */
 	struct reader *r;
 };
+
+/* Marks the record bad; the first reason given is the one told. */
+static void bad(struct cursor *c, const char *why)
+{
+	c->bad = 1;
+	if (!c->why)
+		c->why = why;
+}
 
 /* Takes n bytes of the budget, or marks the record bad. */
 static bool spend(struct cursor *c, uint64_t n)
 {
 	if (n > c->r->left) {
-		c->bad = 1;
+		bad(c, "it asks for more than the tables' budget");
 		c->r->over = true;
 		return false;
 	}
@@ -65,7 +74,7 @@ static uint32_t get_u32(struct cursor *c)
 	uint32_t v = 0;
 
 	if (left(c) < 4) {
-		c->bad = 1;
+		bad(c, "a field runs past the record's end");
 		return 0;
 	}
 	memcpy(&v, c->p, 4);
@@ -78,7 +87,7 @@ static uint64_t get_u64(struct cursor *c)
 	uint64_t v = 0;
 
 	if (left(c) < 8) {
-		c->bad = 1;
+		bad(c, "a field runs past the record's end");
 		return 0;
 	}
 	memcpy(&v, c->p, 8);
@@ -92,12 +101,12 @@ static char *get_str(struct cursor *c)
 	char *s;
 
 	if (c->bad || left(c) < n || !spend(c, (uint64_t)n + 1)) {
-		c->bad = 1;
+		bad(c, "a string is longer than the rest of the record");
 		return NULL;
 	}
 	s = strndup(c->p, n);
 	if (!s)
-		c->bad = 1;
+		bad(c, "out of memory");
 	c->p += n;
 	return s;
 }
@@ -149,13 +158,15 @@ static struct value_type *get_type(struct cursor *c, int depth)
 
 	if (!get_u32(c) || c->bad)
 		return NULL;
-	if (depth > MAX_TYPE_DEPTH || !spend(c, sizeof(*t))) {
-		c->bad = 1;
+	if (depth > MAX_TYPE_DEPTH) {
+		bad(c, "a type nests deeper than 32 levels");
 		return NULL;
 	}
+	if (!spend(c, sizeof(*t)))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		c->bad = 1;
+		bad(c, "out of memory");
 		return NULL;
 	}
 	t->kind = get_u32(c);
@@ -164,8 +175,11 @@ static struct value_type *get_type(struct cursor *c, int depth)
 	t->count = get_u32(c);
 	t->elem = get_type(c, depth + 1);
 	t->nfields = get_u32(c);
-	if (c->bad || t->kind > VK_OPAQUE || t->nfields > left(c) / FIELD_MIN ||
-	    !spend(c, (uint64_t)t->nfields * sizeof(*t->fields))) {
+	if (!c->bad && t->kind > VK_OPAQUE)
+		bad(c, "a type of no kind this vtrace knows");
+	if (!c->bad && t->nfields > left(c) / FIELD_MIN)
+		bad(c, "a type's member count is more than the record holds");
+	if (c->bad || !spend(c, (uint64_t)t->nfields * sizeof(*t->fields))) {
 		t->nfields = 0;
 		c->bad = 1;
 		return t;
@@ -173,7 +187,7 @@ static struct value_type *get_type(struct cursor *c, int depth)
 	t->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*t->fields));
 	if (!t->fields) {
 		t->nfields = 0;
-		c->bad = 1;
+		bad(c, "out of memory");
 		return t;
 	}
 	for (uint32_t i = 0; i < t->nfields && !c->bad; i++) {
@@ -182,30 +196,32 @@ static struct value_type *get_type(struct cursor *c, int depth)
 		t->fields[i].bit_size = get_u32(c);
 		t->fields[i].type = get_type(c, depth + 1);
 		if (!t->fields[i].type || t->fields[i].bit_size > 64)
-			c->bad = 1;
+			bad(c, "a member is a bitfield of more than 64 bits, or has no type");
 	}
 	t->nenums = c->bad ? 0 : get_u32(c);
-	if (t->nenums > left(c) / ENUM_MIN || !spend(c, (uint64_t)t->nenums * sizeof(*t->enums))) {
+	if (t->nenums > left(c) / ENUM_MIN)
+		bad(c, "an enum's value count is more than the record holds");
+	if (c->bad || !spend(c, (uint64_t)t->nenums * sizeof(*t->enums))) {
 		t->nenums = 0;
 		c->bad = 1;
 	}
 	t->enums = calloc(t->nenums ? t->nenums : 1, sizeof(*t->enums));
 	if (!t->enums) {
 		t->nenums = 0;
-		c->bad = 1;
+		bad(c, "out of memory");
 	}
 	for (uint32_t i = 0; i < t->nenums && !c->bad; i++) {
 		t->enums[i].name = get_name(c);
 		t->enums[i].value = (int64_t)get_u64(c);
 		if (!t->enums[i].name)
-			c->bad = 1;
+			bad(c, "an enum's value has no name");
 	}
 	/* an array's elements have a size and fit in it (a count of 4G zero-size elements spun) */
 	if (t->kind == VK_ARRAY && (!t->elem || (t->count && !t->elem->size) ||
 				    (uint64_t)t->count * t->elem->size > t->size))
-		c->bad = 1;
+		bad(c, "an array's elements have no size, or more of them than its size holds");
 	if (!c->bad && depth == 0 && type_cost(t) > MAX_TYPE_COST)
-		c->bad = 1;
+		bad(c, "a type with more than 262,144 members and elements to print");
 	return t;
 }
 
@@ -215,7 +231,7 @@ static const void *get_bytes(struct cursor *c, size_t n)
 	const void *p = c->p;
 
 	if (c->bad || left(c) < n) {
-		c->bad = 1;
+		bad(c, "a row runs past the record's end");
 		return NULL;
 	}
 	c->p += n;
@@ -238,19 +254,25 @@ static void read_agg(struct cursor *c, const struct datafile_callbacks *cb)
 	if (kind == VTRACE_AGG_LHIST) {
 		if (min < INT32_MIN || max > INT32_MAX || step <= 0 || max <= min ||
 		    (uint64_t)(max - min) / (uint64_t)step + 2 > MAX_LHIST_SLOTS)
-			c->bad = 1;
+			bad(c, "a linear histogram's bounds or step are out of range: int bounds, "
+			    "a positive step, at most 65,536 buckets");
 		else
 			nslots = (uint64_t)(max - min) / (uint64_t)step + 2;
 	}
-	if (c->bad || !name || key_size > (1u << 20) ||
-	    nrows > left(c) / ((uint64_t)key_size + 24) || (hist && nrows * nslots > MAX_HIST_WORK)) {
+	if (!c->bad && key_size > (1u << 20))
+		bad(c, "a key of more than 1 MB");
+	if (!c->bad && nrows > left(c) / ((uint64_t)key_size + 24))
+		bad(c, "the row count is more than the record holds");
+	if (!c->bad && hist && nrows * nslots > MAX_HIST_WORK)
+		bad(c, "a histogram of more buckets than a file may print (16M)");
+	if (c->bad || !name) {
 		free(name);
 		value_type_free(kt);
 		c->bad = 1;
 		return;
 	}
 	if (agg_init(&a, name, kind, flags, min, max, step, kt, key_size))
-		c->bad = 1;	/* agg_free() below frees kt */
+		bad(c, "an aggregation of no kind this vtrace knows");	/* agg_free() frees kt */
 	free(name);
 	for (uint64_t i = 0; i < nrows && !c->bad; i++) {
 		const void *key = get_bytes(c, key_size);
@@ -258,10 +280,10 @@ static void read_agg(struct cursor *c, const struct datafile_callbacks *cb)
 
 		if (!c->bad && (hist ? agg_add_bucket(&a, key, slot, count) :
 				agg_add_stat(&a, key, count, (int64_t)value)))
-			c->bad = 1;
+			bad(c, "a row's bucket is out of the histogram's range");
 	}
 	if (!c->bad && cb->agg && cb->agg(cb->ctx, &a))
-		c->bad = 1;
+		bad(c, "the aggregation does not print");
 	agg_free(&a);
 }
 
@@ -276,8 +298,11 @@ static void read_umap(struct cursor *c, const struct datafile_callbacks *cb)
 	size_t vbytes;
 
 	/* every row takes bytes of the record, and a per-CPU value a byte per CPU at least */
-	if (c->bad || !name || !type_name || key_size > (1u << 20) || value_size > (1u << 20) ||
-	    ncpus > 65536 || (ncpus && !value_size)) {
+	if (!c->bad && (key_size > (1u << 20) || value_size > (1u << 20)))
+		bad(c, "a key or value of more than 1 MB");
+	if (!c->bad && (ncpus > 65536 || (ncpus && !value_size)))
+		bad(c, "a per-CPU map of more than 65,536 CPUs, or of values without a size");
+	if (c->bad || !name || !type_name) {
 		free(name);
 		free(type_name);
 		value_type_free(kt);
@@ -286,21 +311,21 @@ static void read_umap(struct cursor *c, const struct datafile_callbacks *cb)
 		return;
 	}
 	if (umap_init(&m, name, type_name, ncpus, kt, key_size, vt, value_size))
-		c->bad = 1;	/* umap_free() below frees the types */
+		bad(c, "out of memory");	/* umap_free() below frees the types */
 	free(name);
 	free(type_name);
 	vbytes = (size_t)m.value_stride * (ncpus ? ncpus : 1);
 	row = (uint64_t)key_size + vbytes;
 	if (nrows && (!row || nrows > left(c) / row))
-		c->bad = 1;
+		bad(c, "the row count is more than the record holds");
 	for (uint64_t i = 0; i < nrows && !c->bad; i++) {
 		const void *key = get_bytes(c, key_size), *value = get_bytes(c, vbytes);
 
 		if (!c->bad && umap_add(&m, key, value))
-			c->bad = 1;
+			bad(c, "out of memory");
 	}
 	if (!c->bad && cb->umap && cb->umap(cb->ctx, &m))
-		c->bad = 1;
+		bad(c, "the map does not print");
 	umap_free(&m);
 }
 
@@ -325,7 +350,11 @@ static int grow_objs(struct decoder *d, struct cursor *c, uint32_t obj)
 
 	if (obj < d->nobjs)
 		return 0;
-	if (obj >= MAX_OBJS || !spend(c, (uint64_t)(obj + 1 - d->nobjs) * sizeof(*n)))
+	if (obj >= MAX_OBJS) {
+		bad(c, "an object number over 4,095");
+		return -EBADMSG;
+	}
+	if (!spend(c, (uint64_t)(obj + 1 - d->nobjs) * sizeof(*n)))
 		return -EBADMSG;
 	n = realloc(d->objs, (obj + 1) * sizeof(*n));
 	if (!n)
@@ -341,7 +370,9 @@ static int read_probe(struct decoder *d, struct cursor *c)
 	uint32_t id = get_u32(c);
 	struct decode_probe *p;
 
-	if (c->bad || id >= MAX_PROBES)
+	if (!c->bad && id >= MAX_PROBES)
+		bad(c, "a probe number over 65,535");
+	if (c->bad)
 		return -EBADMSG;
 	if (id >= d->nprobes) {
 		struct decode_probe *n;
@@ -356,14 +387,19 @@ static int read_probe(struct decoder *d, struct cursor *c)
 		d->nprobes = id + 1;
 	}
 	p = &d->probes[id];
-	if (p->event)
-		return -EBADMSG;	/* twice */
+	if (p->event) {
+		bad(c, "a probe described twice");
+		return -EBADMSG;
+	}
 	p->event = get_name(c);
 	p->obj = get_u32(c);
 	p->args_size = get_u32(c);
 	p->nargs = get_u32(c);
-	if (c->bad || !p->event || p->nargs > MAX_ARGS || p->nargs > left(c) / ARG_MIN ||
-	    !spend(c, p->nargs * sizeof(*p->args))) {
+	if (!c->bad && p->nargs > MAX_ARGS)
+		bad(c, "a probe of more than 64 args");
+	if (!c->bad && p->nargs > left(c) / ARG_MIN)
+		bad(c, "the arg count is more than the record holds");
+	if (c->bad || !p->event || !spend(c, p->nargs * sizeof(*p->args))) {
 		p->nargs = 0;
 		c->bad = 1;
 		return -EBADMSG;
@@ -383,9 +419,10 @@ static int read_probe(struct decoder *d, struct cursor *c)
 		a->size = get_u32(c);
 		a->type = get_type(c, 0);
 		/* an int is an 8-byte slot, read whole */
-		if (!a->name || a->kind > DECODE_BYTES || (a->kind == DECODE_INT && a->size != 8) ||
-		    (uint64_t)a->off + a->size > p->args_size)
-			c->bad = 1;
+		if (!c->bad && (!a->name || a->kind > DECODE_BYTES || (a->kind == DECODE_INT && a->size != 8)))
+			bad(c, "an arg of no kind this vtrace knows, or an int not in an 8-byte slot");
+		if (!c->bad && (uint64_t)a->off + a->size > p->args_size)
+			bad(c, "an arg past the end of the sample's args");
 	}
 	if (!c->bad && decode_unique_names(p))
 		return -ENOMEM;
@@ -419,8 +456,11 @@ static int read_format(struct decoder *d, struct cursor *c)
 		goto out;
 	}
 	t->fmts = nf;
-	if (printf_fmt_compile(text, &nf[t->n], &col))
+	if (printf_fmt_compile(text, &nf[t->n], &col)) {
+		bad(c, "a printf format with a conversion vtrace does not print, or a width "
+		    "or precision over 4,096");
 		goto out;
+	}
 	if (!spend(c, strlen(text) + 1 + nf[t->n].npieces * sizeof(*nf->pieces))) {
 		printf_fmt_free(&nf[t->n]);
 		goto out;
@@ -438,7 +478,9 @@ static int read_type(struct decoder *d, struct cursor *c)
 	struct value_type *t = get_type(c, 0);
 	struct decode_obj *o;
 
-	if (c->bad || !t || grow_objs(d, c, obj) || id >= MAX_TYPE_ID)
+	if (!c->bad && id >= MAX_TYPE_ID)
+		bad(c, "a type number over 16M");
+	if (c->bad || !t || grow_objs(d, c, obj))
 		goto bad;
 	o = &d->objs[obj];
 	if (id >= o->ntypes) {
@@ -460,6 +502,22 @@ static int read_type(struct decoder *d, struct cursor *c)
 bad:
 	value_type_free(t);
 	return -EBADMSG;
+}
+
+/* "a probe record", for the message */
+static const char *record_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[REC_META] = "the metadata record", [REC_OBJECT] = "an object record",
+		[REC_FORMAT] = "a printf format record", [REC_PROBE] = "a probe record",
+		[REC_TYPE] = "a type record", [REC_SAMPLE] = "a sample record",
+		[REC_LOST] = "a lost-count record", [REC_END] = "the end record",
+		[REC_MAPS] = "a mappings record", [REC_AGG] = "an aggregation record",
+		[REC_UMAP] = "a map record",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] :
+	       "a record of unknown type";
 }
 
 /* One record at c; *ended at the end record. */
@@ -487,7 +545,12 @@ static int read_record(struct decoder *d, struct cursor *c, uint32_t type,
 	case REC_TYPE:
 		return read_type(d, c);
 	case REC_SAMPLE:
-		return cb->sample && cb->sample(cb->ctx, d, c->p, len) ? -EBADMSG : 0;
+		if (cb->sample && cb->sample(cb->ctx, d, c->p, len)) {
+			bad(c, "a sample that does not decode: no probe record before it, or "
+			    "not of its probe's layout");
+			return -EBADMSG;
+		}
+		return 0;
 	case REC_LOST: {
 		uint64_t lost = get_u64(c);
 
@@ -502,7 +565,7 @@ static int read_record(struct decoder *d, struct cursor *c, uint32_t type,
 		uint32_t pid = get_u32(c);
 
 		if (!c->bad && cb->maps && cb->maps(cb->ctx, pid, c->p, left(c)))
-			c->bad = 1;
+			bad(c, "the mappings do not parse");
 		return c->bad ? -EBADMSG : 0;
 	}
 	case REC_AGG:
@@ -512,6 +575,7 @@ static int read_record(struct decoder *d, struct cursor *c, uint32_t type,
 		read_umap(c, cb);
 		return c->bad ? -EBADMSG : 0;
 	default:
+		bad(c, "a record type this vtrace does not know");
 		return -EBADMSG;
 	}
 }
@@ -549,7 +613,7 @@ int datafile_parse(const char *name, const char *data, size_t len, struct decode
 				  name, rlen > MAX_RECORD ? "corrupted" : "truncated", off, rlen);
 			break;
 		}
-		c = (struct cursor){ data + off + 8, data + off + 8 + rlen, 0, &r };
+		c = (struct cursor){ data + off + 8, data + off + 8 + rlen, 0, NULL, &r };
 		rc = read_record(d, &c, type, cb, meta, &ended);
 		if (rc == -ENOMEM) {
 			rc = fail(rc, "%s: out of memory at offset %zu", name, off);
@@ -557,12 +621,12 @@ int datafile_parse(const char *name, const char *data, size_t len, struct decode
 		}
 		if (rc || c.bad) {
 			if (r.over)
-				rc = fail(-EBADMSG, "%s is corrupted at offset %zu (a record of type %u "
-					  "asks for more than the %u MB a file's tables may take)",
-					  name, off, type, READ_BUDGET >> 20);
+				rc = fail(-EBADMSG, "%s is corrupted at offset %zu (%s asks for more "
+					  "than the %u MB a file's tables may take)",
+					  name, off, record_name(type), READ_BUDGET >> 20);
 			else
-				rc = fail(-EBADMSG, "%s is corrupted at offset %zu (a record of type %u "
-					  "does not parse)", name, off, type);
+				rc = fail(-EBADMSG, "%s is corrupted at offset %zu (%s: %s)", name, off,
+					  record_name(type), c.why ? c.why : "it does not parse");
 			break;
 		}
 		off += 8 + ((rlen + 7) & ~7u);

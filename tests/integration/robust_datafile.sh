@@ -24,24 +24,33 @@ run() {
 		"peak memory ${rss} KB"
 }
 
-# bounded: refused where the bad record is, quickly, in every output mode
-for c in printf-width:64:3 printf-precision:64:3 array-zero-elems:128:5 array-4g:128:5 \
-	probe-id:64:4 fields-count:128:5 args-count:64:4 sample-before-probe:128:6 \
-	lhist-range:64:10 umap-cpus:64:11; do
-	case=${c%%:*} off=${c#*:}
-	type=${off#*:} off=${off%:*}
-	$MK "$case" "$T/$case.data"
-	for mode in text --json --folded; do
-		[ $mode = text ] && opt= || opt=$mode
-		run "$case ($mode): refused at its record" 1 \
-			"$T/$case.data is corrupted at offset $off (a record of type $type does not parse)" "$T/$case.data" $opt
+# bounded: refused where the bad record is, quickly, in every output mode,
+# the message naming the record and what in it is wrong
+# (run() and check() set variables of their own: the case's are df_*)
+while IFS=: read -r df_case df_off df_why; do
+	$MK "$df_case" "$T/$df_case.data" < /dev/null
+	for df_mode in text --json --folded; do
+		[ $df_mode = text ] && opt= || opt=$df_mode
+		run "$df_case ($df_mode): refused at its record, saying what is wrong" 1 \
+			"$T/$df_case.data is corrupted at offset $df_off ($df_why)" "$T/$df_case.data" $opt
 	done
-done
+done <<'CASES'
+printf-width:64:a printf format record: a printf format with a conversion vtrace does not print, or a width or precision over 4,096
+printf-precision:64:a printf format record: a printf format with a conversion vtrace does not print, or a width or precision over 4,096
+array-zero-elems:128:a type record: an array's elements have no size, or more of them than its size holds
+array-4g:128:a type record: a type with more than 262,144 members and elements to print
+probe-id:64:a probe record: a probe number over 65,535
+fields-count:128:a type record: a type's member count is more than the record holds
+args-count:64:a probe record: a probe of more than 64 args
+sample-before-probe:128:a sample record: a sample that does not decode: no probe record before it, or not of its probe's layout
+lhist-range:64:an aggregation record: a linear histogram's bounds or step are out of range: int bounds, a positive step, at most 65,536 buckets
+umap-cpus:64:a map record: a per-CPU map of more than 65,536 CPUs, or of values without a size
+CASES
 $MK type-ids "$T/ids.data"
 for mode in text --json; do
 	[ $mode = text ] && opt= || opt=$mode
 	run "type ids of 16M in 16 objects ($mode): the tables' budget, not 2 GB" 1 \
-		"asks for more than the 64 MB a file's tables may take" "$T/ids.data" $opt
+		"(a type record asks for more than the 64 MB a file's tables may take)" "$T/ids.data" $opt
 done
 # what came before the bad record is printed: the sample before its probe's record is the first
 expect_eq "sample-before-probe: nothing printed for the sample without a probe" 0 \
@@ -53,7 +62,7 @@ for c in esc-event:'ev\x1b[31mred\x1b]0;title\x07' esc-meta:'# host=h\x1b[31mred
 	esc-printf:'lit\x1b[31mred\x1b]0;title\x07 c=\x1b' esc-field:'f\x1b[31mred\x1b]0;title\x07=16843009' \
 	esc-c1:'ev\xc2\x9b31m: hi'; do
 	case=${c%%:*} want=${c#*:}
-	$MK "$case" "$T/$case.data"
+	$MK "$case" "$T/$case.data" < /dev/null
 	run "$case: printed" 0 "" "$T/$case.data" --header
 	if grep -q "$esc" "$T/out" || grep -q "$(printf '\302\233')" "$T/out" || ! grep -qF -- "$want" "$T/out"; then
 		not_ok "$case: escaped in the text, as $want" "$(cat -A "$T/out" | head -5)"
