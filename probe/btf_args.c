@@ -378,12 +378,7 @@ static int tramp_args(const struct btf *btf, const struct spec *s, const struct 
 			rc = tramp_arg(btf, sa, params[idx].type, 8 * (idx - skip), &a, err);
 			break;
 		}
-		if (!rc) {
-			a.name = strdup(sa->name);
-			rc = probe_instance_add_arg(in, &a);
-		}
-		if (rc)
-			fetch_arg_free(&a);
+		rc = probe_instance_keep_arg(in, &a, sa->name, rc);
 	}
 	return rc;
 }

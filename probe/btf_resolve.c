@@ -305,10 +305,7 @@ int btf_keep_param(struct probe_instance *in, struct fetch_arg *a, const char *n
 		fetch_arg_free(a);
 		return 0;	/* $params skips what it cannot fetch */
 	}
-	if (rc)
-		return rc;
-	a->name = strdup(name);
-	return probe_instance_add_arg(in, a);
+	return probe_instance_keep_arg(in, a, name, rc);
 }
 
 /* Each arg of the spec, at the function's entry or return, or in a raw_tp's args[]. */
@@ -363,10 +360,7 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 			/* a kernel global: kallsyms and BTF (probe/btf_args.c) */
 			rc = btf_global(btf, s, sa, &a, &type, err);
 			if (!rc && !type) {
-				a.name = strdup(sa->name);
-				rc = probe_instance_add_arg(in, &a);
-				if (rc)
-					fetch_arg_free(&a);
+				rc = probe_instance_keep_arg(in, &a, sa->name, 0);
 				continue;
 			}
 			if (rc)
@@ -417,12 +411,7 @@ static int btf_args(const struct btf *btf, const struct spec *s, const struct bt
 		rc = btf_steps(btf, &type, &a, sa, err);
 		if (!rc)
 			rc = btf_final(btf, type, &a, sa, err);
-		if (!rc) {
-			a.name = strdup(sa->name);
-			rc = probe_instance_add_arg(in, &a);
-		}
-		if (rc)
-			fetch_arg_free(&a);
+		rc = probe_instance_keep_arg(in, &a, sa->name, rc);
 	}
 	return rc;
 }
@@ -705,8 +694,7 @@ int tp_resolve(const struct spec *s, struct probe_resolved *out, struct spec_err
 				a.type_name = strdup("string");
 			}
 		}
-		a.name = strdup(sa->name);
-		rc = probe_instance_add_arg(in, &a);
+		rc = probe_instance_keep_arg(in, &a, sa->name, 0);
 	}
 	tep_free(tep);
 	if (rc)

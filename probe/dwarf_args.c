@@ -883,12 +883,7 @@ int dw_resolve_args(struct arg_ctx *x, struct probe_instance *in, struct spec_er
 			break;
 		}
 		}
-		if (rc) {
-			fetch_arg_free(&a);
-			return rc;
-		}
-		a.name = strdup(sa->name);
-		rc = probe_instance_add_arg(in, &a);
+		rc = probe_instance_keep_arg(in, &a, sa->name, rc);
 		if (rc)
 			return rc;
 	}

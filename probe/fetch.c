@@ -148,6 +148,17 @@ int probe_instance_add_arg(struct probe_instance *in, struct fetch_arg *a)
 	return 0;
 }
 
+int probe_instance_keep_arg(struct probe_instance *in, struct fetch_arg *a, const char *name, int rc)
+{
+	if (!rc) {
+		a->name = strdup(name);
+		rc = a->name ? probe_instance_add_arg(in, a) : -ENOMEM;
+	}
+	if (rc)
+		fetch_arg_free(a);
+	return rc;
+}
+
 void probe_resolved_free(struct probe_resolved *r)
 {
 	for (size_t i = 0; i < r->ninsts; i++) {

@@ -161,6 +161,11 @@ struct probe_resolved {
 void fetch_arg_free(struct fetch_arg *a);
 /* Appends a to the instance's args, which own it from then: 0 or -ENOMEM. */
 int probe_instance_add_arg(struct probe_instance *in, struct fetch_arg *a);
+/*
+ * What a resolver does with an arg it built with status rc: named name and
+ * appended when rc is 0, freed when anything failed; rc or -ENOMEM.
+ */
+int probe_instance_keep_arg(struct probe_instance *in, struct fetch_arg *a, const char *name, int rc);
 
 /* Building a fetch while walking ->, . and []: */
 /* one more dereference, landing off bytes past the pointer read */

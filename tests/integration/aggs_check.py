@@ -107,6 +107,16 @@ def text_hists(name):
     return res
 
 
+def keyed(name):
+    """@name[key]: value lines of the output, as {key: value}."""
+    got = {}
+    for l in out:
+        m = re.fullmatch(r"@%s\[(-?\d+)\]: (-?\d+)" % name, l)
+        if m:
+            got[int(m.group(1))] = int(m.group(2))
+    return got
+
+
 def same_hist(got, want):
     """Every bucket of want in got; got's extra buckets (the range between) empty."""
     return all(got.get(s, 0) == c for s, c in want.items()) and \
@@ -116,11 +126,7 @@ def same_hist(got, want):
 if mode == "text":
     check(len(calls) > 0, "the target printed its calls")
     for name in ("calls", "total", "lo", "hi", "mean"):
-        got = {}
-        for l in out:
-            m = re.fullmatch(r"@%s\[(-?\d+)\]: (-?\d+)" % name, l)
-            if m:
-                got[int(m.group(1))] = int(m.group(2))
+        got = keyed(name)
         check(got == expect[name], "text: @%s[key] equals the target's own %s per key" % (name, name),
               "expected %s\nactual   %s" % (expect[name], got))
     got = [int(l.split(": ")[1]) for l in out if re.fullmatch(r"@hits: \d+", l)]
@@ -215,11 +221,7 @@ elif mode == "cli-by":
     # record -e SPEC --count/--sum/... ARG --by key, the args past the third
     check(len(calls) > 0, "cli --by: the target printed its calls")
     for name in ("calls", "total", "lo", "hi", "mean"):
-        got = {}
-        for l in out:
-            m = re.fullmatch(r"@%s\[(-?\d+)\]: (-?\d+)" % name, l)
-            if m:
-                got[int(m.group(1))] = int(m.group(2))
+        got = keyed(name)
         check(got == expect[name], "cli --by: @%s[key] equals the target's own %s per key (%d keys)"
               % (name, name, len(got)), "expected %s\nactual   %s" % (expect[name], got))
     h = text_hists("sizes")
