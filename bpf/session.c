@@ -264,7 +264,6 @@ static void session_reset(struct session *s)
 	s->rb_fd = s->lost_fd = s->pids_fd = s->scratch_fd = -1;
 	entry_probes_init(&s->entry);
 	user_reads_init(&s->ur);
-	s->rb_size = 8 << 20;
 }
 
 void session_init(struct session *s)
@@ -594,10 +593,27 @@ static void report_load_error(const struct vt_object *o, const struct bpf_progra
 		       libbpf_last_error(buf, sizeof(buf)));
 }
 
+/*
+ * The ring's size when the user gave none, from the rate its events can
+ * come at: a uprobe hit costs microseconds (8M holds over a second of the
+ * fastest), while a kernel event on a hot path (a syscall storm) comes at
+ * millions a second, faster than any reader formats text: 64M holds two
+ * million samples of a few args while the reader catches up.
+ */
+static size_t default_ring_size(const struct session *s)
+{
+	for (size_t i = 0; i < s->nprogs; i++)
+		if (s->progs[i]->res.target != TARGET_USER)
+			return RING_SIZE_KERNEL;
+	return RING_SIZE_USER;
+}
+
 static int create_maps(struct session *s)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, none);
 
+	if (!s->rb_size)
+		s->rb_size = default_ring_size(s);
 	s->rb_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "vtrace_events", 0, 0, s->rb_size, &none);
 	if (s->rb_fd < 0)
 		return -errno;

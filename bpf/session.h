@@ -18,6 +18,10 @@
 #include "probe/fetch.h"
 #include "probe/spec.h"
 
+/* the ring buffer's default sizes (see default_ring_size() in bpf/session.c) */
+#define RING_SIZE_USER (8u << 20)
+#define RING_SIZE_KERNEL (64u << 20)
+
 /*
  * One `vtrace record`: the user's objects and programs, vtrace's own maps
  * (one ring buffer for every object, the lost-sample counters, the set of
@@ -68,7 +72,7 @@ struct session {
 	struct vt_program **progs;
 	size_t nprogs;
 	bool filter;			/* only the processes in the pid set */
-	size_t rb_size;
+	size_t rb_size;			/* 0: RING_SIZE_USER or _KERNEL by the probes' kinds */
 	int rb_fd, lost_fd, pids_fd, scratch_fd;
 	struct bpf_object *own;
 	struct bpf_link *own_links[2];

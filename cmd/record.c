@@ -80,7 +80,7 @@ static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process (and the processes it starts)", 0 },
 	{ "all-cpus", 'a', NULL, 0, "Trace the whole system (with a COMMAND: while it runs)", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
-	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 8M)", 0 },
+	{ "buffer-size", OPT_BUFFER_SIZE, "SIZE", 0, "Ring buffer size (power of two; K, M suffixes; default 8M, 64M with kernel probes)", 0 },
 	{ "output", 'o', "FILE", 0, "Write samples to FILE, not standard output: a data file (print it "
 	  "with vtrace script), or text with --text or -F, or JSON with --json; an old FILE is kept as FILE.old", 0 },
 	{ "write", 'w', NULL, 0, "Write the data file " DEFAULT_DATA " (-o " DEFAULT_DATA ", what vtrace script reads)", 0 },
@@ -686,7 +686,7 @@ static void describe(char *buf, size_t size, int argc, char **argv)
 int cmd_record(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, "[--] [COMMAND [ARGS...]]", doc, common_children, NULL, NULL };
-	struct record_opts o = { .buffer_size = 8 << 20 };
+	struct record_opts o = { .buffer_size = 0 };	/* 0: by the probes' kinds */
 	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
 	char exe[PATH_MAX];
 	struct session s;

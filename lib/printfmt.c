@@ -91,6 +91,7 @@ int printf_fmt_compile(const char *text, struct printf_fmt *f, int *col)
 		piece.conv = *p;
 		piece.bits = *p == 'p' ? 64 : bits;
 		n = fend - flags;
+		piece.plain = !n;	/* no flags, width or precision: printed without printf */
 		switch (*p) {
 		case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
 			snprintf(piece.spec, sizeof(piece.spec), "%%%.*sll%c", (int)n, flags, *p);
@@ -138,18 +139,10 @@ static void addf(struct strbuf *sb, const char *spec, ...)
 static void addf(struct strbuf *sb, const char *spec, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, spec);
-	n = vsnprintf(NULL, 0, spec, ap);
+	strbuf_vaddf(sb, spec, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	strbuf_grow(sb, n);
-	va_start(ap, spec);
-	vsnprintf(sb->buf + sb->len, n + 1, spec, ap);
-	va_end(ap);
-	sb->len += n;
 }
 
 #pragma GCC diagnostic push
@@ -215,6 +208,10 @@ void printf_fmt_render(struct strbuf *sb, const struct printf_fmt *f,
 			strbuf_release(&esc);
 		} else if (pc->conv == 'c') {
 			addf(sb, pc->spec, (int)(unsigned char)v);
+		} else if (pc->plain && (pc->conv == 'd' || pc->conv == 'i')) {
+			strbuf_add_int(sb, (long long)truncate_bits(v, pc->bits, 1));
+		} else if (pc->plain && pc->conv == 'u') {
+			strbuf_add_uint(sb, truncate_bits(v, pc->bits, 0), 0, ' ');
 		} else if (pc->conv == 'd' || pc->conv == 'i') {
 			addf(sb, pc->spec, (long long)truncate_bits(v, pc->bits, 1));
 		} else {

@@ -15,6 +15,7 @@
 struct fmt_piece {
 	char conv;		/* 0: literal text */
 	uint8_t bits;		/* integer width the length modifier asks for */
+	bool plain;		/* no flags, width or precision */
 	char spec[24];		/* conversion for snprintf, length as "ll" */
 	const char *lit;	/* literal: points into the format text */
 	size_t lit_len;

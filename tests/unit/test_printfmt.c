@@ -73,6 +73,16 @@ int main(void)
 	add_int(&p, VT_ARG_S32, 70000);
 	CHECK_STR(render("%d %hhd %hu", &p), "-1 44 4464", "length modifiers truncate as C does");
 
+	/* the plain conversions are printed without printf, the others with it: the same as C */
+	start(&p, 1);
+	add_int(&p, VT_ARG_S32, (uint64_t)(int64_t)-42);
+	add_int(&p, VT_ARG_U32, 0xffffffff);
+	add_int(&p, VT_ARG_S32, (uint64_t)(int64_t)-42);
+	add_int(&p, VT_ARG_U32, 7);
+	add_int(&p, VT_ARG_S64, (uint64_t)INT64_MIN);
+	CHECK_STR(render("%i|%u|%5d|%-3u|%lld", &p), "-42|4294967295|  -42|7  |-9223372036854775808",
+		  "plain %i and %u, widths, INT64_MIN");
+
 	start(&p, 1);
 	add_int(&p, VT_ARG_U32, 255);
 	add_int(&p, VT_ARG_U32, 255);
