@@ -86,7 +86,7 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 		     const char *data, size_t size, bool json)
 {
 	struct tep_record rec = { 0 };
-	struct trace_seq seq;
+	struct trace_seq *seq = p->seq;
 	char buf[2048];
 	uint16_t type;
 	int32_t pid = h->tid;
@@ -126,16 +126,24 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 	rec.size = p->args[0].size;
 	rec.cpu = h->cpu;
 	rec.ts = h->time_ns;
-	trace_seq_init(&seq);
-	tep_print_event(p->tep, &seq, &rec, "%s", TEP_PRINT_INFO);
-	trace_seq_terminate(&seq);
+	/* one buffer for every sample: a storm's millions of records allocated one each */
+	if (!seq) {
+		seq = malloc(sizeof(*seq));
+		if (!seq)
+			return -ENOMEM;
+		trace_seq_init(seq);
+		p->seq = seq;
+	} else {
+		trace_seq_reset(seq);
+	}
+	tep_print_event(p->tep, seq, &rec, "%s", TEP_PRINT_INFO);
+	trace_seq_terminate(seq);
 	if (json) {
 		strbuf_addstr(sb, "\"info\":");
-		strbuf_add_json_string(sb, seq.buffer, seq.len);
+		strbuf_add_json_string(sb, seq->buffer, seq->len);
 	} else {
-		strbuf_add(sb, seq.buffer, seq.len);
+		strbuf_add(sb, seq->buffer, seq->len);
 	}
-	trace_seq_destroy(&seq);
 	return 0;
 }
 
@@ -457,6 +465,10 @@ void decoder_free(struct decoder *d)
 		free(p->tp_system);
 		free(p->tp_format);
 		tep_free(p->tep);
+		if (p->seq) {
+			trace_seq_destroy(p->seq);
+			free(p->seq);
+		}
 	}
 	for (size_t i = 0; i < d->nobjs; i++) {
 		fmt_table_free(&d->objs[i].fmts);

@@ -39,6 +39,7 @@ struct decode_probe {
 	/* a tracepoint's raw record (its only arg), printed from its format */
 	char *tp_system, *tp_format;
 	void *tep;			/* libtraceevent's handle, made on first use */
+	void *seq;			/* its struct trace_seq, reset per sample */
 	int tp_id;
 };
 
