@@ -780,9 +780,14 @@ char _license[] SEC("license") = "GPL";
                     "--rounds", str(self.rounds)] + (["--quick"] if self.a.quick else [])
             print("\n  scenario 8 in the VM, kernel %s (scripts/vm-run, TCG: slow)" % k, flush=True)
             p = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+            # the guest's whole console, kept: a panic's cause is at its start, not its end
+            log = os.path.join(self.dir, "vm-%s.log" % k)
+            with open(log, "w") as f:
+                f.write(p.stdout + p.stderr)
             m = re.search(r"^BENCH8-BEGIN\r?\n(.*?)^BENCH8-JSON (.*?)\r?$", p.stdout, re.S | re.M)
             if not m:
-                print("== 8. (kernel %s) failed in the VM: %s" % (k, (p.stdout + p.stderr).strip()[-400:]))
+                print("== 8. (kernel %s) failed in the VM (its console: %s): %s" %
+                      (k, log, (p.stdout + p.stderr).strip()[-400:]))
                 continue
             text = m.group(1).replace("\r", "").rstrip()
             print(text, flush=True)
