@@ -81,6 +81,76 @@ static struct decode_probe *probe_of(struct decoder *d, const struct vtrace_samp
 	return &d->probes[h->probe_id];
 }
 
+/* A constant libtraceevent may divide by: a positive number (0 and -1 trap in idiv) */
+static bool positive_atom(const struct tep_print_arg *a)
+{
+	char *end;
+	long long v;
+
+	if (!a || a->type != TEP_PRINT_ATOM || !a->atom.atom)
+		return false;
+	v = strtoll(a->atom.atom, &end, 0);
+	return *a->atom.atom && !*end && v > 0;
+}
+
+/*
+ * Does the format's print expression divide by something that is not a
+ * positive constant?  libtraceevent evaluates "REC->a / REC->b" as C does,
+ * and a record (a data file's, which may come from anywhere) with b == 0
+ * kills the reader with SIGFPE.  Such a format prints its fields instead.
+ */
+static bool divides_by_data(const struct tep_print_arg *a, int depth)
+{
+	for (; a; a = a->next) {
+		if (depth > 64)
+			return true;	/* deeper than any kernel format: not walked, not trusted */
+		switch (a->type) {
+		case TEP_PRINT_OP:
+			if (a->op.op && (!strcmp(a->op.op, "/") || !strcmp(a->op.op, "%")) &&
+			    !positive_atom(a->op.right))
+				return true;
+			if (divides_by_data(a->op.left, depth + 1) || divides_by_data(a->op.right, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_TYPE:
+			if (divides_by_data(a->typecast.item, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_FLAGS:
+			if (divides_by_data(a->flags.field, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_SYMBOL:
+			if (divides_by_data(a->symbol.field, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_HEX:
+		case TEP_PRINT_HEX_STR:
+			if (divides_by_data(a->hex.field, depth + 1) || divides_by_data(a->hex.size, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_INT_ARRAY:
+			if (divides_by_data(a->int_array.field, depth + 1) ||
+			    divides_by_data(a->int_array.count, depth + 1) ||
+			    divides_by_data(a->int_array.el_size, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_DYNAMIC_ARRAY:
+		case TEP_PRINT_DYNAMIC_ARRAY_LEN:
+			if (divides_by_data(a->dynarray.index, depth + 1))
+				return true;
+			break;
+		case TEP_PRINT_FUNC:
+			if (divides_by_data(a->func.args, depth + 1))
+				return true;
+			break;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
 /* A raw tracepoint record, through libtraceevent, as perf script prints it. */
 static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtrace_sample *h,
 		     const char *data, size_t size, bool json)
@@ -111,6 +181,7 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 		}
 		p->tep = tep;
 		p->tp_id = ev->id;
+		p->tp_fields_only = divides_by_data(ev->print_fmt.args, 0);
 	}
 	/*
 	 * The kernel hands a BPF program the record with its first 8 bytes
@@ -136,7 +207,14 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 	} else {
 		trace_seq_reset(seq);
 	}
-	tep_print_event(p->tep, seq, &rec, "%s", TEP_PRINT_INFO);
+	if (p->tp_fields_only) {
+		struct tep_event *ev = tep_find_event(p->tep, p->tp_id);
+
+		if (ev)
+			tep_print_fields(seq, rec.data, rec.size, ev);
+	} else {
+		tep_print_event(p->tep, seq, &rec, "%s", TEP_PRINT_INFO);
+	}
 	trace_seq_terminate(seq);
 	if (json) {
 		strbuf_addstr(sb, "\"info\":");

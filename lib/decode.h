@@ -41,6 +41,7 @@ struct decode_probe {
 	void *tep;			/* libtraceevent's handle, made on first use */
 	void *seq;			/* its struct trace_seq, reset per sample */
 	int tp_id;
+	bool tp_fields_only;		/* its print format divides by a field: fields printed */
 };
 
 /* An object's printf formats and the types its vtrace_emit() calls sent. */
