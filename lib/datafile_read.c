@@ -56,7 +56,7 @@ static void bad(struct cursor *c, const char *why)
 static bool spend(struct cursor *c, uint64_t n)
 {
 	if (n > c->r->left) {
-		bad(c, "it asks for more than the tables' budget");
+		c->bad = 1;	/* told by datafile_parse(), which knows the budget */
 		c->r->over = true;
 		return false;
 	}

@@ -102,6 +102,8 @@ static bool positive_atom(const struct tep_print_arg *a)
 static bool divides_by_data(const struct tep_print_arg *a, int depth)
 {
 	for (; a; a = a->next) {
+		const struct tep_print_arg *sub[3] = { NULL };
+
 		if (depth > 64)
 			return true;	/* deeper than any kernel format: not walked, not trusted */
 		switch (a->type) {
@@ -109,44 +111,41 @@ static bool divides_by_data(const struct tep_print_arg *a, int depth)
 			if (a->op.op && (!strcmp(a->op.op, "/") || !strcmp(a->op.op, "%")) &&
 			    !positive_atom(a->op.right))
 				return true;
-			if (divides_by_data(a->op.left, depth + 1) || divides_by_data(a->op.right, depth + 1))
-				return true;
+			sub[0] = a->op.left;
+			sub[1] = a->op.right;
 			break;
 		case TEP_PRINT_TYPE:
-			if (divides_by_data(a->typecast.item, depth + 1))
-				return true;
+			sub[0] = a->typecast.item;
 			break;
 		case TEP_PRINT_FLAGS:
-			if (divides_by_data(a->flags.field, depth + 1))
-				return true;
+			sub[0] = a->flags.field;
 			break;
 		case TEP_PRINT_SYMBOL:
-			if (divides_by_data(a->symbol.field, depth + 1))
-				return true;
+			sub[0] = a->symbol.field;
 			break;
 		case TEP_PRINT_HEX:
 		case TEP_PRINT_HEX_STR:
-			if (divides_by_data(a->hex.field, depth + 1) || divides_by_data(a->hex.size, depth + 1))
-				return true;
+			sub[0] = a->hex.field;
+			sub[1] = a->hex.size;
 			break;
 		case TEP_PRINT_INT_ARRAY:
-			if (divides_by_data(a->int_array.field, depth + 1) ||
-			    divides_by_data(a->int_array.count, depth + 1) ||
-			    divides_by_data(a->int_array.el_size, depth + 1))
-				return true;
+			sub[0] = a->int_array.field;
+			sub[1] = a->int_array.count;
+			sub[2] = a->int_array.el_size;
 			break;
 		case TEP_PRINT_DYNAMIC_ARRAY:
 		case TEP_PRINT_DYNAMIC_ARRAY_LEN:
-			if (divides_by_data(a->dynarray.index, depth + 1))
-				return true;
+			sub[0] = a->dynarray.index;
 			break;
 		case TEP_PRINT_FUNC:
-			if (divides_by_data(a->func.args, depth + 1))
-				return true;
+			sub[0] = a->func.args;
 			break;
 		default:
 			break;
 		}
+		for (int i = 0; i < 3; i++)
+			if (divides_by_data(sub[i], depth + 1))
+				return true;
 	}
 	return false;
 }
@@ -181,7 +180,7 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 		}
 		p->tep = tep;
 		p->tp_id = ev->id;
-		p->tp_fields_only = divides_by_data(ev->print_fmt.args, 0);
+		p->tp_fields_of = divides_by_data(ev->print_fmt.args, 0) ? ev : NULL;
 	}
 	/*
 	 * The kernel hands a BPF program the record with its first 8 bytes
@@ -207,14 +206,10 @@ static int tp_record(struct decode_probe *p, struct strbuf *sb, const struct vtr
 	} else {
 		trace_seq_reset(seq);
 	}
-	if (p->tp_fields_only) {
-		struct tep_event *ev = tep_find_event(p->tep, p->tp_id);
-
-		if (ev)
-			tep_print_fields(seq, rec.data, rec.size, ev);
-	} else {
+	if (p->tp_fields_of)
+		tep_print_fields(seq, rec.data, rec.size, p->tp_fields_of);
+	else
 		tep_print_event(p->tep, seq, &rec, "%s", TEP_PRINT_INFO);
-	}
 	trace_seq_terminate(seq);
 	if (json) {
 		strbuf_addstr(sb, "\"info\":");

@@ -41,7 +41,8 @@ struct decode_probe {
 	void *tep;			/* libtraceevent's handle, made on first use */
 	void *seq;			/* its struct trace_seq, reset per sample */
 	int tp_id;
-	bool tp_fields_only;		/* its print format divides by a field: fields printed */
+	/* its event (p->tep's) when its print format divides by a field: fields printed */
+	void *tp_fields_of;
 };
 
 /* An object's printf formats and the types its vtrace_emit() calls sent. */
